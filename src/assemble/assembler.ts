@@ -1,0 +1,358 @@
+/**
+ * Span assembly: typed log events in, finished OpenTelemetry spans out.
+ *
+ *   request_start .. request_end          -> one SERVER span per (request id, span path, service)
+ *   dependency_start .. dependency_end    -> one CLIENT span per outgoing call (its own span path)
+ *   application                           -> an annotation on its SERVER span
+ *
+ * Spans wait in a bounded open-span store until their end arrives. Spans whose
+ * end never comes are exported after `openSpanTimeoutMs`, or when the store is
+ * full (oldest first), or at the end of input, marked incomplete and counted.
+ * Pure apart from the store: the caller passes the clock.
+ */
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type {
+  ApplicationEvent, DependencyEndEvent, DependencyStartEvent, EventBase, LogEvent,
+  RequestEndEvent, RequestStartEvent,
+} from '../decode/log-event.js';
+import type { Counters } from '../observe/counters.js';
+import { callTiming, type CallInterval } from './call-timing.js';
+import { spanIdFor, traceIdFor } from './ids.js';
+import { cut, type LimitOptions } from './limits.js';
+import { toReadableSpan, type SpanData } from './otel-span.js';
+import { createRedactor, jsonText, type PrivacyOptions, type Redactor } from './privacy.js';
+import { TAG } from './tag-names.js';
+
+export interface AssembleOptions {
+  privacy: PrivacyOptions;
+  limits: LimitOptions;
+  /** An open span is exported as incomplete this long after its first line was read (ms). */
+  openSpanTimeoutMs: number;
+  /** Most spans waiting for their end; beyond it the oldest is exported as incomplete. */
+  maxOpenSpans: number;
+}
+
+interface OpenServer {
+  side: 'server';
+  base: EventBase;
+  openedAtMs: number;
+  start?: RequestStartEvent;
+  firstUs: number;
+  lastUs: number;
+  annotations: { timeUs: number; text: string }[];
+  droppedAnnotations: number;
+  /** First ERROR/CRITICAL application line, with its context. */
+  logError?: string;
+  calls: CallInterval[];
+}
+
+interface OpenClient {
+  side: 'client';
+  base: EventBase;
+  openedAtMs: number;
+  start: DependencyStartEvent;
+}
+
+type Open = OpenServer | OpenClient;
+
+const ERROR_LEVELS = new Set(['ERROR', 'CRITICAL', 'FATAL']);
+const TRACEBACK_LINES = 12;
+
+export class SpanAssembler {
+  private readonly open = new Map<string, Open>();
+  private readonly redactor: Redactor;
+
+  constructor(private readonly opts: AssembleOptions, private readonly counters: Counters) {
+    this.redactor = createRedactor(opts.privacy);
+  }
+
+  get openSpans(): number {
+    return this.open.size;
+  }
+
+  /** Feeds events in log order; returns the spans they complete. */
+  add(events: readonly LogEvent[], nowMs: number): ReadableSpan[] {
+    const out: ReadableSpan[] = [];
+    for (const e of events) {
+      switch (e.category) {
+        case 'request_start': this.onRequestStart(e, nowMs, out); break;
+        case 'request_end': this.onRequestEnd(e, nowMs, out); break;
+        case 'dependency_start': this.onDependencyStart(e, nowMs, out); break;
+        case 'dependency_end': this.onDependencyEnd(e, nowMs, out); break;
+        case 'application': this.onApplication(e, nowMs, out); break;
+      }
+    }
+    return out;
+  }
+
+  /** Exports, as incomplete, the spans opened more than openSpanTimeoutMs ago. */
+  expire(nowMs: number): ReadableSpan[] {
+    const out: ReadableSpan[] = [];
+    // Map order is insertion order and entries are never re-inserted, so the oldest come first.
+    for (const [key, o] of this.open) {
+      if (nowMs - o.openedAtMs < this.opts.openSpanTimeoutMs) break;
+      this.open.delete(key);
+      this.counters.inc('incomplete.timed_out');
+      out.push(this.finishIncomplete(o));
+    }
+    return out;
+  }
+
+  /** End of input: every open span is exported, marked incomplete. */
+  flushAll(): ReadableSpan[] {
+    const out: ReadableSpan[] = [];
+    for (const o of this.open.values()) {
+      this.counters.inc('incomplete.end_of_input');
+      out.push(this.finishIncomplete(o));
+    }
+    this.open.clear();
+    return out;
+  }
+
+  // ---- events -------------------------------------------------------------
+
+  private onRequestStart(e: RequestStartEvent, nowMs: number, out: ReadableSpan[]): void {
+    const s = this.server(e, nowMs, out);
+    if (s.start) this.counters.inc('anomaly.duplicate_request_start');
+    s.start = e;
+    s.firstUs = Math.min(s.firstUs, e.timeUs);
+  }
+
+  private onRequestEnd(e: RequestEndEvent, nowMs: number, out: ReadableSpan[]): void {
+    const key = serverKey(e);
+    const s = this.server(e, nowMs, out);
+    this.open.delete(key);
+    if (!s.start) this.counters.inc('incomplete.missing_start');
+    out.push(toReadableSpan(this.serverSpan(s, e)));
+  }
+
+  private onDependencyStart(e: DependencyStartEvent, nowMs: number, out: ReadableSpan[]): void {
+    const key = clientKey(e, e.callSpanPath);
+    if (this.open.has(key)) this.counters.inc('anomaly.duplicate_dependency_start');
+    else this.makeRoom(out);
+    this.open.set(key, { side: 'client', base: e, openedAtMs: nowMs, start: e });
+    this.touchServer(e, nowMs, out);
+  }
+
+  private onDependencyEnd(e: DependencyEndEvent, nowMs: number, out: ReadableSpan[]): void {
+    const key = clientKey(e, e.callSpanPath);
+    const c = this.open.get(key) as OpenClient | undefined;
+    this.open.delete(key);
+    if (!c) this.counters.inc('incomplete.missing_start');
+    const span = this.clientSpan(e, c?.start, e);
+    out.push(toReadableSpan(span));
+    const server = this.touchServer(e, nowMs, out);
+    server.calls.push({ callee: calleeName(c?.start, e), startUs: span.startUs, endUs: span.endUs });
+  }
+
+  private onApplication(e: ApplicationEvent, nowMs: number, out: ReadableSpan[]): void {
+    const s = this.touchServer(e, nowMs, out);
+    const level = (e.level ?? 'INFO').toUpperCase();
+    const context = e.context ? this.redactor.scrubContext(e.context) : undefined;
+    const contextText = context && Object.keys(context).length ? ` ${JSON.stringify(context)}` : '';
+    const message = e.message ?? '(no message)';
+    if (ERROR_LEVELS.has(level) && s.logError === undefined) s.logError = `${message}${contextText}`;
+    if (s.annotations.length >= this.opts.limits.maxAnnotationsPerSpan) {
+      s.droppedAnnotations += 1;
+      this.counters.inc('truncated.annotation_dropped');
+      return;
+    }
+    const text = `${level}${e.logger ? ` ${e.logger}` : ''}: ${message}${contextText}`;
+    s.annotations.push({
+      timeUs: e.timeUs,
+      text: cut(text, this.opts.limits.maxAnnotationLength, () => this.counters.inc('truncated.annotation_text')),
+    });
+  }
+
+  // ---- open-span store -------------------------------------------------------
+
+  private server(e: EventBase, nowMs: number, out: ReadableSpan[]): OpenServer {
+    const key = serverKey(e);
+    let s = this.open.get(key) as OpenServer | undefined;
+    if (!s) {
+      this.makeRoom(out);
+      s = {
+        side: 'server', base: e, openedAtMs: nowMs, firstUs: e.timeUs, lastUs: e.timeUs,
+        annotations: [], droppedAnnotations: 0, calls: [],
+      };
+      this.open.set(key, s);
+    }
+    s.lastUs = Math.max(s.lastUs, e.timeUs);
+    return s;
+  }
+
+  private touchServer(e: EventBase, nowMs: number, out: ReadableSpan[]): OpenServer {
+    const s = this.server(e, nowMs, out);
+    s.firstUs = Math.min(s.firstUs, e.timeUs);
+    return s;
+  }
+
+  private makeRoom(out: ReadableSpan[]): void {
+    while (this.open.size >= this.opts.maxOpenSpans) {
+      const [key, oldest] = this.open.entries().next().value as [string, Open];
+      this.open.delete(key);
+      this.counters.inc('incomplete.evicted');
+      out.push(this.finishIncomplete(oldest));
+    }
+  }
+
+  private finishIncomplete(o: Open): ReadableSpan {
+    if (o.side === 'client') {
+      const d = this.clientSpan(o.base, o.start, undefined);
+      d.attributes[TAG.incomplete] = 'missing_end';
+      return toReadableSpan(d);
+    }
+    const d = this.serverSpan(o, undefined);
+    return toReadableSpan(d);
+  }
+
+  // ---- span data ------------------------------------------------------------
+
+  private serverSpan(s: OpenServer, end: RequestEndEvent | undefined): SpanData {
+    const base = s.base;
+    const { traceId } = this.traceOf(base.requestId);
+    const startUs = s.start?.timeUs ?? s.firstUs;
+    const endUs = Math.max(end?.timeUs ?? s.lastUs, startUs + 1);
+    if (end && end.timeUs < startUs) this.counters.inc('anomaly.end_before_start');
+    const attributes = this.commonTags(base);
+    const start = s.start;
+    if (start?.method) attributes[TAG.httpMethod] = start.method.toUpperCase();
+    if (start?.path) attributes[TAG.httpPath] = this.tag(start.path);
+    if (start?.host) attributes[TAG.httpHost] = this.tag(start.host);
+    const query = this.redactor.queryTag(start?.query);
+    if (query) attributes[TAG.httpQuery] = this.tag(query);
+    Object.assign(attributes, this.tags(this.redactor.headerTags(TAG.requestHeaderPrefix, start?.headers, this.opts.privacy.requestHeaders)));
+    if (end) {
+      if (end.statusCode !== undefined) attributes[TAG.httpStatusCode] = String(end.statusCode);
+      Object.assign(attributes, this.tags(this.redactor.headerTags(TAG.responseHeaderPrefix, end.headers, this.opts.privacy.responseHeaders)));
+      if (this.opts.privacy.bodies) {
+        if (start?.body !== undefined) attributes[TAG.httpRequestBody] = this.tag(jsonText(start.body));
+        if (end.body !== undefined) attributes[TAG.httpResponseBody] = this.tag(jsonText(end.body));
+      }
+      if (end.exceptionMessage) attributes[TAG.exceptionMessage] = this.tag(end.exceptionMessage);
+      if (end.traceback) attributes[TAG.exceptionStacktrace] = this.tag(shortTraceback(end.traceback));
+    } else {
+      attributes[TAG.incomplete] = 'missing_end';
+    }
+    if (!s.start) attributes[TAG.incomplete] = end ? 'missing_start' : 'missing_start_and_end';
+    if (s.droppedAnnotations) attributes[TAG.droppedAnnotations] = String(s.droppedAnnotations);
+    this.timingTags(attributes, startUs, endUs, s.calls);
+
+    const error = end?.exceptionMessage
+      ?? s.logError
+      ?? (end?.statusCode !== undefined && end.statusCode >= 500 ? end.statusText ?? String(end.statusCode) : undefined);
+    return {
+      traceId,
+      spanId: spanIdFor(traceId, base.spanPath, 'server'),
+      // The caller's CLIENT span for this path; the root span "1" has no caller.
+      parentSpanId: base.spanPath === '1' ? undefined : spanIdFor(traceId, base.spanPath, 'client'),
+      name: start?.method && start.path ? `${start.method.toUpperCase()} ${start.path}` : start?.path ?? 'request',
+      kind: 'SERVER',
+      service: base.service,
+      startUs,
+      endUs,
+      attributes,
+      annotations: s.annotations,
+      error: error === undefined ? undefined : this.tag(error),
+    };
+  }
+
+  private clientSpan(base: EventBase, start: DependencyStartEvent | undefined, end: DependencyEndEvent | undefined): SpanData {
+    const { traceId } = this.traceOf(base.requestId);
+    const callPath = (start ?? end)!.callSpanPath;
+    const callee = calleeName(start, end);
+    const fn = start?.functionName ?? end?.functionName;
+    const startUs = start?.timeUs ?? end!.timeUs;
+    const endUs = Math.max(end?.timeUs ?? startUs + 1, startUs + 1);
+    if (end && end.timeUs < startUs) this.counters.inc('anomaly.end_before_start');
+    const attributes = this.commonTags(base);
+    attributes[TAG.spanPath] = callPath;
+    attributes[TAG.peerService] = callee;
+    if (fn) attributes[TAG.codeFunction] = this.tag(fn);
+    if (this.opts.privacy.dependencyArgs) {
+      if (start?.args !== undefined) attributes[TAG.codeArgs] = this.tag(jsonText(start.args));
+      if (start?.kwargs !== undefined) attributes[TAG.codeKwargs] = this.tag(jsonText(start.kwargs));
+    }
+    if (!start) attributes[TAG.incomplete] = 'missing_start';
+    const failed = end?.exception === true;
+    return {
+      traceId,
+      spanId: spanIdFor(traceId, callPath, 'client'),
+      parentSpanId: spanIdFor(traceId, base.spanPath, 'server'),
+      name: fn ? `${callee} ${fn}` : callee,
+      kind: 'CLIENT',
+      service: base.service,
+      startUs,
+      endUs,
+      attributes,
+      annotations: [],
+      error: failed ? this.tag(end?.response || 'dependency call failed') : undefined,
+    };
+  }
+
+  private commonTags(base: EventBase): Record<string, string> {
+    const { how } = this.traceOf(base.requestId);
+    const tags: Record<string, string> = {
+      [TAG.requestId]: this.tag(base.requestId),
+      [TAG.spanPath]: base.spanPath,
+    };
+    if (how !== 'as_is') tags[TAG.requestIdMapping] = how;
+    if (base.environment?.name) tags[TAG.environment] = this.tag(base.environment.name);
+    if (base.environment?.hostname) tags[TAG.hostName] = this.tag(base.environment.hostname);
+    return tags;
+  }
+
+  private timingTags(tags: Record<string, string>, startUs: number, endUs: number, calls: CallInterval[]): void {
+    if (calls.length === 0) return;
+    const t = callTiming(startUs, endUs, calls);
+    tags[TAG.selfMs] = ms(t.selfUs);
+    tags[TAG.callsMs] = ms(t.callsUs);
+    tags[TAG.callsCount] = String(calls.length);
+    for (const c of t.callees) tags[`${TAG.calleePrefix}${c.callee}`] = `count=${c.count} total_ms=${ms(c.totalUs)}`;
+    if (t.sequential.length) {
+      tags[TAG.sequentialCalls] = this.tag(t.sequential
+        .map((r) => `${r.callee} x${r.count} total_ms=${ms(r.totalUs)} batch_saving_ms=${ms(r.savingUs)}`)
+        .join('; '));
+      tags[TAG.sequentialCallee] = t.sequential[0]!.callee;
+    }
+  }
+
+  private lastTrace?: { requestId: string; traceId: string; how: ReturnType<typeof traceIdFor>['how'] };
+
+  // Consecutive events nearly always share a request id: remember the last mapping.
+  private traceOf(requestId: string) {
+    if (this.lastTrace?.requestId !== requestId) this.lastTrace = { requestId, ...traceIdFor(requestId) };
+    return this.lastTrace;
+  }
+
+  private tag(value: string): string {
+    return cut(value, this.opts.limits.maxTagValueLength, () => this.counters.inc('truncated.tag_value'));
+  }
+
+  private tags(t: Record<string, string>): Record<string, string> {
+    for (const k of Object.keys(t)) t[k] = this.tag(t[k]!);
+    return t;
+  }
+}
+
+function serverKey(e: EventBase): string {
+  return `${e.requestId}\u0000${e.spanPath}\u0000${e.service}\u0000s`;
+}
+
+function clientKey(e: EventBase, callPath: string): string {
+  return `${e.requestId}\u0000${callPath}\u0000${e.service}\u0000c`;
+}
+
+function calleeName(start?: DependencyStartEvent, end?: DependencyEndEvent): string {
+  return start?.dependencyName ?? end?.dependencyName ?? start?.functionName ?? end?.functionName ?? 'unknown';
+}
+
+function ms(us: number): string {
+  return (us / 1000).toFixed(3);
+}
+
+/** The last lines of a traceback carry the exception and where it was raised. */
+function shortTraceback(tb: string): string {
+  const lines = tb.split('\n').filter((l) => l.trim() !== '');
+  return lines.length <= TRACEBACK_LINES ? lines.join('\n') : ['…', ...lines.slice(-TRACEBACK_LINES)].join('\n');
+}

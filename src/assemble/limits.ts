@@ -1,0 +1,22 @@
+/**
+ * Bounds on what one span may carry, so one runaway record cannot make Zipkin
+ * refuse a batch or swamp its UI. Cuts are marked in the value and counted.
+ */
+export interface LimitOptions {
+  /** Longest tag value, in characters; longer values are cut with a marker. */
+  maxTagValueLength: number;
+  /** Longest annotation text, in characters. */
+  maxAnnotationLength: number;
+  /** Most annotations (application lines) kept per span; the rest are counted in a tag. */
+  maxAnnotationsPerSpan: number;
+}
+
+export const TRUNCATION_MARKER = '…[truncated]';
+
+/** Cuts `value` to `max` characters including the marker; `onCut` is called once when it does. */
+export function cut(value: string, max: number, onCut: () => void): string {
+  if (value.length <= max) return value;
+  onCut();
+  const keep = Math.max(0, max - TRUNCATION_MARKER.length);
+  return value.slice(0, keep) + TRUNCATION_MARKER;
+}

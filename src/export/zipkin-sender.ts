@@ -1,0 +1,142 @@
+/**
+ * Delivers one batch of spans to Zipkin through the exporter's own transport
+ * (prepareSend), and makes sure one bad span cannot sink a batch:
+ *   - spans that Zipkin would refuse are set aside before sending;
+ *   - a batch still refused with a 4xx is split in halves until the refused
+ *     span is found and set aside (counted and logged); the rest is delivered;
+ *   - network errors, 429 and 5xx are retried with exponential backoff and
+ *     jitter until delivered or `giveUp()` says stop (a deadline, a shutdown).
+ * The stock BatchSpanProcessor retries nothing and drops on a full queue;
+ * this sender is what requestflow uses instead.
+ */
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { prepareSend } from '@opentelemetry/exporter-zipkin/build/src/platform/node/util.js';
+import type { Counters } from '../observe/counters.js';
+import type { Logger } from '../observe/logger.js';
+import { toZipkin, zipkinSpanProblem, type ZipkinSpan } from './zipkin-span.js';
+
+export interface SenderOptions {
+  /** Zipkin's span endpoint, e.g. http://localhost:9411/api/v2/spans. */
+  url: string;
+  /** Extra HTTP headers for every POST (e.g. authorization for a gateway in front of Zipkin). */
+  headers: Record<string, string>;
+  /** The pod's IPv4 for localEndpoint ('' for none). */
+  localIpv4: string;
+  /** First retry delay (ms); doubles per attempt. */
+  retryInitialMs: number;
+  /** Longest retry delay (ms). */
+  retryMaxMs: number;
+}
+
+export interface SendOutcome {
+  delivered: number;
+  setAside: number;
+  /** Spans not delivered because giveUp() said stop. */
+  failed: number;
+}
+
+type PostResult = { ok: true } | { ok: false; status?: number; message: string };
+
+export class ZipkinSender {
+  private readonly send: (spans: unknown[], done: (r: { code: number; error?: Error }) => void) => void;
+  private stopped = false;
+  private wake?: () => void;
+  lastError?: string;
+  lastSuccessAtMs?: number;
+  /** Called around every POST, with its duration and outcome (metrics hook). */
+  onPost?: (durationMs: number, ok: boolean, spans: number) => void;
+
+  constructor(private readonly opts: SenderOptions, private readonly counters: Counters, private readonly log: Logger) {
+    this.send = prepareSend(opts.url, opts.headers) as never;
+  }
+
+  /** Stops retry waits at once (shutdown); pending sends resolve with what they got. */
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+
+  async sendBatch(spans: readonly ReadableSpan[], giveUp: () => boolean): Promise<SendOutcome> {
+    const good: ZipkinSpan[] = [];
+    let setAside = 0;
+    for (const s of spans) {
+      const z = toZipkin(s, { localIpv4: this.opts.localIpv4 });
+      const problem = zipkinSpanProblem(z);
+      if (problem) {
+        setAside += 1;
+        this.setAside(z, `invalid: ${problem}`);
+      } else {
+        good.push(z);
+      }
+    }
+    const r = await this.deliver(good, giveUp);
+    return { delivered: r.delivered, setAside: setAside + r.setAside, failed: r.failed };
+  }
+
+  private async deliver(batch: ZipkinSpan[], giveUp: () => boolean): Promise<SendOutcome> {
+    if (batch.length === 0) return { delivered: 0, setAside: 0, failed: 0 };
+    let attempt = 0;
+    for (;;) {
+      const r = await this.post(batch);
+      if (r.ok) {
+        this.counters.inc('export.spans_exported', batch.length);
+        return { delivered: batch.length, setAside: 0, failed: 0 };
+      }
+      const retryable = r.status === undefined || r.status === 429 || r.status >= 500;
+      if (!retryable) {
+        if (batch.length === 1) {
+          this.setAside(batch[0]!, `refused by Zipkin: ${r.message}`);
+          return { delivered: 0, setAside: 1, failed: 0 };
+        }
+        // Zipkin refuses the whole POST for one bad span: split to find it.
+        this.counters.inc('export.batches_split');
+        const mid = Math.ceil(batch.length / 2);
+        const a = await this.deliver(batch.slice(0, mid), giveUp);
+        const b = await this.deliver(batch.slice(mid), giveUp);
+        return { delivered: a.delivered + b.delivered, setAside: a.setAside + b.setAside, failed: a.failed + b.failed };
+      }
+      if (giveUp() || this.stopped) {
+        this.counters.inc('dropped.export_failed', batch.length);
+        this.log.error('export_failed', { spans: batch.length, reason: r.message });
+        return { delivered: 0, setAside: 0, failed: batch.length };
+      }
+      attempt += 1;
+      this.counters.inc('export.retries');
+      const delayMs = Math.min(this.opts.retryMaxMs, this.opts.retryInitialMs * 2 ** (attempt - 1));
+      this.log.warnSummarised('export_retry', { reason: r.message, attempt, delayMs });
+      await this.sleep(delayMs * (0.5 + Math.random() / 2));
+    }
+  }
+
+  private post(batch: ZipkinSpan[]): Promise<PostResult> {
+    const startedAt = performance.now();
+    return new Promise((resolve) => {
+      this.send(batch, (result) => {
+        const ok = result.code === 0;
+        this.onPost?.(performance.now() - startedAt, ok, batch.length);
+        if (ok) {
+          this.lastSuccessAtMs = Date.now();
+          this.lastError = undefined;
+          return resolve({ ok: true });
+        }
+        const message = result.error?.message ?? 'unknown error';
+        this.lastError = message;
+        // The transport reports HTTP failures only in its error text.
+        const m = /status code from zipkin: (\d+)/.exec(message);
+        resolve({ ok: false, status: m ? Number(m[1]) : undefined, message });
+      });
+    });
+  }
+
+  private setAside(z: ZipkinSpan, reason: string): void {
+    this.counters.inc('export.spans_set_aside');
+    this.log.error('span_set_aside', { reason, traceId: z.traceId, spanId: z.id, name: z.name });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => { clearTimeout(t); resolve(); };
+    });
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Named counters for everything the pipeline reads, converts, skips, rejects,
+ * cuts or drops: nothing is lost silently, and each reason is counted once.
+ * Names are "<group>.<reason>", e.g. "skipped.not_json", "rejected.invalid_span_id".
+ */
+export class Counters {
+  private readonly values = new Map<string, number>();
+  private listener?: (name: string, by: number) => void;
+
+  inc(name: string, by = 1): void {
+    this.values.set(name, (this.values.get(name) ?? 0) + by);
+    this.listener?.(name, by);
+  }
+
+  get(name: string): number {
+    return this.values.get(name) ?? 0;
+  }
+
+  /** Called on every increment (the metrics endpoint mirrors counters this way). */
+  onIncrement(listener: (name: string, by: number) => void): void {
+    this.listener = listener;
+  }
+
+  /** Counters of one group as { reason: count }, e.g. group("skipped"). */
+  group(prefix: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    const p = `${prefix}.`;
+    for (const [k, v] of [...this.values].sort(([a], [b]) => a.localeCompare(b))) {
+      if (k.startsWith(p)) out[k.slice(p.length)] = v;
+    }
+    return out;
+  }
+
+  snapshot(): Record<string, number> {
+    return Object.fromEntries([...this.values].sort(([a], [b]) => a.localeCompare(b)));
+  }
+}
