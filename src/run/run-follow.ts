@@ -1,0 +1,46 @@
+/**
+ * Follow mode (the daemon): follow every input until SIGTERM or SIGINT, then
+ * stop reading, export what is complete within the shutdown deadline, exit 0.
+ */
+import type { Config } from '../config/schema.js';
+import { Counters } from '../observe/counters.js';
+import type { Logger } from '../observe/logger.js';
+import { buildSummary } from '../observe/summary.js';
+import { Pipeline } from '../pipeline.js';
+import { followWithTail, type Follower } from '../tail/follow-tail.js';
+import { readOnce } from '../tail/read-once.js';
+
+const SHUTDOWN_DEADLINE_MS = 20_000;
+
+export async function runFollow(config: Config, inputs: string[], log: Logger): Promise<number> {
+  const counters = new Counters();
+  const pipeline = new Pipeline(config, counters, log);
+  pipeline.start();
+  const followers: Follower[] = [];
+  for (const input of inputs) {
+    if (input === '-') {
+      void readOnce('-', config.limits.maxLineBytes, (lines) => pipeline.processLines(lines))
+        .catch((e: Error) => log.error('stdin_failed', { error: e.message }));
+      continue;
+    }
+    try {
+      followers.push(followWithTail(input, config.limits.maxLineBytes, (lines) => pipeline.processLines(lines),
+        (e) => log.warnSummarised('follow_error', { input, error: e.message })));
+    } catch (e) {
+      log.error('input_unreadable', { input, error: (e as Error).message });
+    }
+  }
+  log.info('started', { inputs, zipkin: config.zipkin.url });
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  log.info('stopping');
+  for (const f of followers) f.stop();
+  const deadline = Date.now() + SHUTDOWN_DEADLINE_MS;
+  pipeline.queue.setGiveUp(() => Date.now() > deadline);
+  await pipeline.finish();
+  log.info('stopped', { ...buildSummary(counters) });
+  log.close();
+  return 0;
+}
