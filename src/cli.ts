@@ -18,9 +18,12 @@ export type Command =
 
 export type RegisterCommands = (y: Argv) => Argv;
 
+// yargs drops a bare "-" argument, so it travels under another name.
+const STDIN_ARG = '\u0000stdin';
+
 export async function parseCli(argv: string[], extra: RegisterCommands[] = []): Promise<Command> {
   let command: Command = { kind: 'done' };
-  let y: Argv = yargs(argv)
+  let y: Argv = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
     .scriptName('requestflow')
     .usage('$0 [options] <file|-> ...\n\nFollow JSON request logs and export them as spans to Zipkin.')
     .command('$0 [inputs..]', 'follow log files (or "-" for stdin) and export spans to Zipkin until stopped', (c) =>
@@ -29,7 +32,7 @@ export async function parseCli(argv: string[], extra: RegisterCommands[] = []): 
       command = {
         kind: 'run',
         args: {
-          inputs: (a.inputs as string[] | undefined) ?? [],
+          inputs: ((a.inputs as string[] | undefined) ?? []).map((i) => (i === STDIN_ARG ? '-' : i)),
           once: Boolean(a.once),
           json: Boolean(a.json),
           config: a.config as string | undefined,

@@ -28,6 +28,7 @@ export class Pipeline {
       localIpv4: config.zipkin.localIpv4,
       retryInitialMs: config.export.retryInitialMs,
       retryMaxMs: config.export.retryMaxMs,
+      batchMaxBytes: config.export.batchMaxBytes,
     }, counters, log);
     this.queue = new ExportQueue(this.sender, config.export, counters);
     this.assembler = new SpanAssembler({

@@ -226,8 +226,8 @@ export class SpanAssembler {
       if (end.statusCode !== undefined) attributes[TAG.httpStatusCode] = String(end.statusCode);
       Object.assign(attributes, this.tags(this.redactor.headerTags(TAG.responseHeaderPrefix, end.headers, this.opts.privacy.responseHeaders)));
       if (this.opts.privacy.bodies) {
-        if (start?.body !== undefined) attributes[TAG.httpRequestBody] = this.tag(jsonText(start.body));
-        if (end.body !== undefined) attributes[TAG.httpResponseBody] = this.tag(jsonText(end.body));
+        if (start?.body !== undefined) attributes[TAG.httpRequestBody] = this.tag(this.redactor.bodyText(start.body));
+        if (end.body !== undefined) attributes[TAG.httpResponseBody] = this.tag(this.redactor.bodyText(end.body));
       }
       if (end.exceptionMessage) attributes[TAG.exceptionMessage] = this.tag(end.exceptionMessage);
       if (end.traceback) attributes[TAG.exceptionStacktrace] = this.tag(shortTraceback(end.traceback));

@@ -30,6 +30,11 @@ export interface Redactor {
   queryTag(query: Record<string, Json> | undefined): string | undefined;
   /** A copy of an application line's context without sensitive keys (recursively). */
   scrubContext(context: JsonObject): JsonObject;
+  /**
+   * An allow-listed body as text, with credential-named keys redacted when it
+   * is JSON (an object, or a string holding a JSON object or array).
+   */
+  bodyText(body: Json): string;
 }
 
 export function createRedactor(opts: PrivacyOptions): Redactor {
@@ -74,6 +79,20 @@ export function createRedactor(opts: PrivacyOptions): Redactor {
     },
     scrubContext(context) {
       return scrub(context, 0) as JsonObject;
+    },
+    bodyText(body) {
+      if (typeof body === 'string') {
+        const t = body.trimStart();
+        if (t.startsWith('{') || t.startsWith('[')) {
+          try {
+            return JSON.stringify(scrub(JSON.parse(body) as Json, 0));
+          } catch {
+            return body; // not JSON after all: kept as logged
+          }
+        }
+        return body;
+      }
+      return jsonText(scrub(body, 0));
     },
   };
 }

@@ -25,6 +25,7 @@ const zipkin = z.strictObject({
 
 const exportSection = z.strictObject({
   batchMaxSpans: key(positiveInt.max(10_000), 500, 'Most spans in one POST to Zipkin.', 'spans'),
+  batchMaxBytes: key(positiveInt.min(65_536), 4_194_304, "Largest POST body to Zipkin (its server refuses more than 10 MiB by default).", 'bytes'),
   flushIntervalMs: key(positiveInt, 200, 'A partial batch is sent after this long.', 'ms'),
   maxQueuedSpans: key(positiveInt, 20_000, 'Spans held for export at most; beyond it reading pauses (the log file is the buffer).', 'spans'),
   retryInitialMs: key(positiveInt, 500, 'First delay before retrying a failed POST; doubles each attempt.', 'ms'),

@@ -5,7 +5,10 @@
  *   - a batch still refused with a 4xx is split in halves until the refused
  *     span is found and set aside (counted and logged); the rest is delivered;
  *   - network errors, 429 and 5xx are retried with exponential backoff and
- *     jitter until delivered or `giveUp()` says stop (a deadline, a shutdown).
+ *     jitter until delivered or `giveUp()` says stop (a deadline, a shutdown);
+ *   - no POST is larger than batchMaxBytes: Zipkin refuses bodies over its
+ *     request limit (10 MiB by default), often by resetting the connection,
+ *     which would otherwise look like an outage and be retried forever.
  * The stock BatchSpanProcessor retries nothing and drops on a full queue;
  * this sender is what requestflow uses instead.
  */
@@ -13,7 +16,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { prepareSend } from '@opentelemetry/exporter-zipkin/build/src/platform/node/util.js';
 import type { Counters } from '../observe/counters.js';
 import type { Logger } from '../observe/logger.js';
-import { toZipkin, zipkinSpanProblem, type ZipkinSpan } from './zipkin-span.js';
+import { approxJsonBytes, toZipkin, zipkinSpanProblem, type ZipkinSpan } from './zipkin-span.js';
 
 export interface SenderOptions {
   /** Zipkin's span endpoint, e.g. http://localhost:9411/api/v2/spans. */
@@ -26,6 +29,8 @@ export interface SenderOptions {
   retryInitialMs: number;
   /** Longest retry delay (ms). */
   retryMaxMs: number;
+  /** Largest POST body (estimated JSON bytes); a single larger span is sent alone. */
+  batchMaxBytes: number;
 }
 
 export interface SendOutcome {
@@ -73,7 +78,27 @@ export class ZipkinSender {
     return { delivered: r.delivered, setAside: setAside + r.setAside, failed: r.failed };
   }
 
-  private async deliver(batch: ZipkinSpan[], giveUp: () => boolean): Promise<SendOutcome> {
+  /** Delivers Zipkin v2 spans as they are (sendBatch converts and checks them first), in POSTs of at most batchMaxBytes. */
+  async deliver(batch: ZipkinSpan[], giveUp: () => boolean): Promise<SendOutcome> {
+    const total: SendOutcome = { delivered: 0, setAside: 0, failed: 0 };
+    let from = 0;
+    while (from < batch.length) {
+      let to = from;
+      let bytes = 0;
+      while (to < batch.length && (to === from || bytes + approxJsonBytes(batch[to]!) <= this.opts.batchMaxBytes)) {
+        bytes += approxJsonBytes(batch[to]!);
+        to += 1;
+      }
+      const r = await this.deliverChunk(from === 0 && to === batch.length ? batch : batch.slice(from, to), giveUp);
+      total.delivered += r.delivered;
+      total.setAside += r.setAside;
+      total.failed += r.failed;
+      from = to;
+    }
+    return total;
+  }
+
+  private async deliverChunk(batch: ZipkinSpan[], giveUp: () => boolean): Promise<SendOutcome> {
     if (batch.length === 0) return { delivered: 0, setAside: 0, failed: 0 };
     let attempt = 0;
     for (;;) {
@@ -91,8 +116,8 @@ export class ZipkinSender {
         // Zipkin refuses the whole POST for one bad span: split to find it.
         this.counters.inc('export.batches_split');
         const mid = Math.ceil(batch.length / 2);
-        const a = await this.deliver(batch.slice(0, mid), giveUp);
-        const b = await this.deliver(batch.slice(mid), giveUp);
+        const a = await this.deliverChunk(batch.slice(0, mid), giveUp);
+        const b = await this.deliverChunk(batch.slice(mid), giveUp);
         return { delivered: a.delivered + b.delivered, setAside: a.setAside + b.setAside, failed: a.failed + b.failed };
       }
       if (giveUp() || this.stopped) {

@@ -55,3 +55,19 @@ export function zipkinSpanProblem(z: ZipkinSpan): string | undefined {
   }
   return undefined;
 }
+
+/** Fixed JSON overhead of a span: ids, times, kind, endpoints, punctuation. */
+const SPAN_JSON_OVERHEAD_BYTES = 300;
+
+/**
+ * A span's JSON size estimated from its string lengths, without serialising
+ * it (the transport does that once). Non-ASCII text and escapes make the
+ * real size larger: the default batchMaxBytes (4 MiB) leaves 2.5 times that
+ * room under Zipkin's 10 MiB limit.
+ */
+export function approxJsonBytes(z: ZipkinSpan): number {
+  let n = SPAN_JSON_OVERHEAD_BYTES + (z.name?.length ?? 0);
+  for (const k in z.tags) n += k.length + String(z.tags[k]).length + 6;
+  if (z.annotations) for (const a of z.annotations) n += a.value.length + 40;
+  return n;
+}

@@ -17,9 +17,10 @@ export async function runFollow(config: Config, inputs: string[], log: Logger): 
   const pipeline = new Pipeline(config, counters, log);
   pipeline.start();
   const followers: Follower[] = [];
+  let stdinEnded: Promise<void> | undefined;
   for (const input of inputs) {
     if (input === '-') {
-      void readOnce('-', config.limits.maxLineBytes, (lines) => pipeline.processLines(lines))
+      stdinEnded = readOnce('-', config.limits.maxLineBytes, (lines) => pipeline.processLines(lines))
         .catch((e: Error) => log.error('stdin_failed', { error: e.message }));
       continue;
     }
@@ -34,6 +35,8 @@ export async function runFollow(config: Config, inputs: string[], log: Logger): 
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
+    // Only stdin to follow: its end is the end of the input.
+    if (stdinEnded && followers.length === 0) void stdinEnded.then(resolve);
   });
   log.info('stopping');
   for (const f of followers) f.stop();
