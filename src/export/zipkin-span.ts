@@ -56,18 +56,25 @@ export function zipkinSpanProblem(z: ZipkinSpan): string | undefined {
   return undefined;
 }
 
-/** Fixed JSON overhead of a span: ids, times, kind, endpoints, punctuation. */
-const SPAN_JSON_OVERHEAD_BYTES = 300;
+/**
+ * Fixed JSON of a span at its longest: keys, punctuation, 32+16+16 hex ids,
+ * 16-digit times, the longest kind, an ipv4 and both endpoints' keys.
+ */
+const SPAN_JSON_OVERHEAD_BYTES = 320;
+/** One annotation besides its text: {"timestamp":<16 digits>,"value":""}, */
+const ANNOTATION_JSON_OVERHEAD_BYTES = 45;
 
 /**
  * A span's JSON size estimated from its string lengths, without serialising
- * it (the transport does that once). Non-ASCII text and escapes make the
- * real size larger: the default batchMaxBytes (4 MiB) leaves 2.5 times that
- * room under Zipkin's 10 MiB limit.
+ * it (the transport does that once): at least the real size for ASCII text
+ * that needs no escapes. Non-ASCII text and escapes make the real size
+ * larger: the default batchMaxBytes (4 MiB) leaves 2.5 times that room under
+ * Zipkin's 10 MiB limit.
  */
 export function approxJsonBytes(z: ZipkinSpan): number {
-  let n = SPAN_JSON_OVERHEAD_BYTES + (z.name?.length ?? 0);
+  let n = SPAN_JSON_OVERHEAD_BYTES + (z.name?.length ?? 0)
+    + (z.localEndpoint?.serviceName?.length ?? 0) + (z.remoteEndpoint?.serviceName?.length ?? 0);
   for (const k in z.tags) n += k.length + String(z.tags[k]).length + 6;
-  if (z.annotations) for (const a of z.annotations) n += a.value.length + 40;
+  if (z.annotations) for (const a of z.annotations) n += a.value.length + ANNOTATION_JSON_OVERHEAD_BYTES;
   return n;
 }

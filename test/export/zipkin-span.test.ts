@@ -113,12 +113,18 @@ t.test('zipkinSpanProblem: every rule', async (t) => {
 
 t.test('approxJsonBytes is at least the real JSON size for ASCII spans', async (t) => {
   const tags = (n: number, len: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`tag.${i}`, 'v'.repeat(len)]));
+  const annotations = (n: number, len: number) => Array.from({ length: n }, (_, i) => ({ timestamp: 4294967295999999 - i, value: 'a'.repeat(len) }));
   const cases: Array<[name: string, z: ZipkinSpan]> = [
     ['minimal', { traceId: TRACE, id: '2222222222222222', timestamp: 1, duration: 1, localEndpoint: {}, tags: {} } as ZipkinSpan],
     ['valid example', VALID],
+    ['largest numbers and every field', { ...VALID, kind: 'CONSUMER' as never, timestamp: 4294967295999999, duration: 4294967295999999,
+      localEndpoint: { serviceName: 'catalog', ipv4: '255.255.255.255' }, remoteEndpoint: { serviceName: 'pricing' } }],
     ['many tags', { ...VALID, tags: tags(200, 30) }],
     ['long tag values', { ...VALID, tags: tags(5, 2048) }],
     ['long name', { ...VALID, name: 'n'.repeat(5000) }],
+    ['long service names', { ...VALID, localEndpoint: { serviceName: 's'.repeat(2000) }, remoteEndpoint: { serviceName: 'r'.repeat(2000) } }],
+    ['many annotations', { ...VALID, annotations: annotations(500, 5) }],
+    ['long annotations', { ...VALID, annotations: annotations(128, 1024) }],
   ];
   for (const [name, z] of cases) {
     const real = Buffer.byteLength(JSON.stringify(z));
