@@ -36,6 +36,7 @@ export function toZipkin(span: ReadableSpan, opts: ZipkinSpanOptions): ZipkinSpa
 
 const HEX16 = /^[0-9a-f]{16}$/;
 const HEX16_OR_32 = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/;
+const ZEROS = /^0+$/;
 
 /**
  * Why Zipkin would refuse this span (it refuses the whole POST for one bad
@@ -43,7 +44,9 @@ const HEX16_OR_32 = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/;
  */
 export function zipkinSpanProblem(z: ZipkinSpan): string | undefined {
   if (!HEX16_OR_32.test(z.traceId)) return 'traceId is not 16 or 32 lowercase hex';
+  if (ZEROS.test(z.traceId)) return 'traceId is all zeros';
   if (!HEX16.test(z.id)) return 'id is not 16 lowercase hex';
+  if (ZEROS.test(z.id)) return 'id is all zeros';
   if (z.parentId !== undefined && !HEX16.test(z.parentId)) return 'parentId is not 16 lowercase hex';
   if (!Number.isSafeInteger(z.timestamp) || z.timestamp <= 0) return 'timestamp is not a positive whole number of microseconds';
   if (!Number.isSafeInteger(z.duration) || z.duration < 1) return 'duration is not a whole number of microseconds >= 1';

@@ -91,6 +91,10 @@ t.test('zipkinSpanProblem: every rule', async (t) => {
     ['trace id upper case', { traceId: TRACE.toUpperCase() }, 'traceId is not 16 or 32 lowercase hex'],
     ['trace id of 31 hex', { traceId: TRACE.slice(1) }, 'traceId is not 16 or 32 lowercase hex'],
     ['trace id not hex', { traceId: 'g'.repeat(32) }, 'traceId is not 16 or 32 lowercase hex'],
+    // Zipkin answers 400 "traceId is all zeros" / "id is all zeros" for the whole POST.
+    ['trace id all zeros (32)', { traceId: '0'.repeat(32) }, 'traceId is all zeros'],
+    ['trace id all zeros (16)', { traceId: '0'.repeat(16) }, 'traceId is all zeros'],
+    ['span id all zeros', { id: '0'.repeat(16) }, 'id is all zeros'],
     ['span id of 15 hex', { id: '222222222222222' }, 'id is not 16 lowercase hex'],
     ['span id of 32 hex', { id: TRACE }, 'id is not 16 lowercase hex'],
     ['span id upper case', { id: 'ABCDEF0123456789' }, 'id is not 16 lowercase hex'],
