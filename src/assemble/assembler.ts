@@ -279,7 +279,8 @@ export class SpanAssembler {
       traceId,
       spanId: spanIdFor(traceId, callPath, 'client'),
       parentSpanId: spanIdFor(traceId, base.spanPath, 'server'),
-      name: fn ? `${callee} ${fn}` : callee,
+      // Without a dependency name the callee is the function name: not twice.
+      name: fn && (start?.dependencyName ?? end?.dependencyName) ? `${callee} ${fn}` : callee,
       kind: 'CLIENT',
       service: base.service,
       startUs,

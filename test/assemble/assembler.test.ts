@@ -221,6 +221,8 @@ t.test('span names', async (t) => {
     ['no request_start', [reqEnd('s', '1', 1)], 'SERVER', 'request'],
     ['dependency and function', [depStart('s', '1', '1.1', 0, { dependencyName: 'profiles', functionName: '_make_request' }), depEnd('s', '1', '1.1', 1)], 'CLIENT', 'profiles _make_request'],
     ['dependency only', [depStart('s', '1', '1.1', 0, { dependencyName: 'profiles' }), depEnd('s', '1', '1.1', 1)], 'CLIENT', 'profiles'],
+    ['function only', [depStart('s', '1', '1.1', 0, { functionName: 'run_query' }), depEnd('s', '1', '1.1', 1)], 'CLIENT', 'run_query'],
+    ['function only, on dependency_end', [depStart('s', '1', '1.1', 0), depEnd('s', '1', '1.1', 1, { functionName: 'run_query' })], 'CLIENT', 'run_query'],
     ['neither dependency nor function', [depStart('s', '1', '1.1', 0), depEnd('s', '1', '1.1', 1)], 'CLIENT', 'unknown'],
     ['names only on dependency_end', [depStart('s', '1', '1.1', 0), depEnd('s', '1', '1.1', 1, { dependencyName: 'georedis', functionName: 'cache_get' })], 'CLIENT', 'georedis cache_get'],
     ['dependency_end without its start', [depEnd('s', '1', '1.1', 1, { dependencyName: 'georedis', functionName: 'cache_get' })], 'CLIENT', 'georedis cache_get'],
