@@ -142,7 +142,8 @@ export class SpanAssembler {
     const span = this.clientSpan(e, c?.start, e);
     out.push(toReadableSpan(span));
     const server = this.touchServer(e, nowMs, out);
-    server.calls.push({ callee: calleeName(c?.start, e), startUs: span.startUs, endUs: span.endUs });
+    // The callee names a tag (calls.<callee>) and is a tag value: cut like one.
+    server.calls.push({ callee: this.tag(calleeName(c?.start, e)), startUs: span.startUs, endUs: span.endUs });
   }
 
   private onApplication(e: ApplicationEvent, nowMs: number, out: ReadableSpan[]): void {
@@ -237,6 +238,7 @@ export class SpanAssembler {
     if (!s.start) attributes[TAG.incomplete] = end ? 'missing_start' : 'missing_start_and_end';
     if (s.droppedAnnotations) attributes[TAG.droppedAnnotations] = String(s.droppedAnnotations);
     this.timingTags(attributes, startUs, endUs, s.calls);
+    this.tags(attributes); // every value, whatever its source, within maxTagValueLength
 
     const error = end?.exceptionMessage
       ?? s.logError
@@ -246,7 +248,7 @@ export class SpanAssembler {
       spanId: spanIdFor(traceId, base.spanPath, 'server'),
       // The caller's CLIENT span for this path; the root span "1" has no caller.
       parentSpanId: base.spanPath === '1' ? undefined : spanIdFor(traceId, base.spanPath, 'client'),
-      name: start?.method && start.path ? `${start.method.toUpperCase()} ${start.path}` : start?.path ?? 'request',
+      name: this.spanName(start?.method && start.path ? `${start.method.toUpperCase()} ${start.path}` : start?.path ?? 'request'),
       kind: 'SERVER',
       service: base.service,
       startUs,
@@ -274,13 +276,14 @@ export class SpanAssembler {
       if (start?.kwargs !== undefined) attributes[TAG.codeKwargs] = this.tag(jsonText(start.kwargs));
     }
     if (!start) attributes[TAG.incomplete] = 'missing_start';
+    this.tags(attributes);
     const failed = end?.exception === true;
     return {
       traceId,
       spanId: spanIdFor(traceId, callPath, 'client'),
       parentSpanId: spanIdFor(traceId, base.spanPath, 'server'),
       // Without a dependency name the callee is the function name: not twice.
-      name: fn && (start?.dependencyName ?? end?.dependencyName) ? `${callee} ${fn}` : callee,
+      name: this.spanName(fn && (start?.dependencyName ?? end?.dependencyName) ? `${callee} ${fn}` : callee),
       kind: 'CLIENT',
       service: base.service,
       startUs,
@@ -328,6 +331,11 @@ export class SpanAssembler {
 
   private tag(value: string): string {
     return cut(value, this.opts.limits.maxTagValueLength, () => this.counters.inc('truncated.tag_value'));
+  }
+
+  /** Span names are cut like tag values: a runaway path must not swamp Zipkin's UI. */
+  private spanName(name: string): string {
+    return cut(name, this.opts.limits.maxTagValueLength, () => this.counters.inc('truncated.span_name'));
   }
 
   private tags(t: Record<string, string>): Record<string, string> {

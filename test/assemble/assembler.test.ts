@@ -418,6 +418,43 @@ t.test('bounds: tag values, annotation text and annotations per span', async (t)
   t.equal(counters.get('truncated.tag_value'), 4, 'path, host, exception message, error');
 });
 
+t.test('a runaway record: every tag value, tag key and span name within the limit', async (t) => {
+  const max = 64;
+  const huge = (c: string) => c.repeat(300);
+  const deepPath = `1${'.7'.repeat(200)}`;
+  const env = { environment: { name: huge('n'), hostname: huge('h') } };
+  const events: LogEvent[] = [
+    reqStart('s', deepPath, 0, { method: huge('m'), path: huge('/'), host: huge('o'), ...env }),
+    depStart('s', deepPath, `${deepPath}.1`, 1, { dependencyName: huge('d'), functionName: huge('f'), ...env }),
+    depEnd('s', deepPath, `${deepPath}.1`, 2, { exception: true, response: huge('r'), ...env }),
+    depStart('s', deepPath, `${deepPath}.2`, 3, { dependencyName: huge('d'), functionName: huge('f'), ...env }),
+    depEnd('s', deepPath, `${deepPath}.2`, 4, { ...env }),
+    app('s', deepPath, 5, huge('L'), huge('a'), { logger: huge('g'), context: { [huge('k')]: huge('v') } }),
+    reqEnd('s', deepPath, 6, { statusCode: 503, statusText: huge('t'), exceptionMessage: huge('x'), traceback: huge('b'), ...env }),
+  ].map((e) => ({ ...e, requestId: huge('q') }));
+  const { spans, counters } = spansOf(events, { limits: { maxTagValueLength: max, maxAnnotationLength: max } });
+  t.strictSame(spans.map((s) => s.kind), ['CLIENT', 'CLIENT', 'SERVER']);
+  const tooLong: string[] = [];
+  for (const s of spans) {
+    if (s.name.length > max) tooLong.push(`${s.kind} name (${s.name.length})`);
+    if ((s.status.message ?? '').length > max) tooLong.push(`${s.kind} error (${s.status.message!.length})`);
+    for (const [k, v] of Object.entries(s.tags)) {
+      if (String(v).length > max) tooLong.push(`${s.kind} ${k.slice(0, 20)} value (${String(v).length})`);
+      if (k.length > 'calls.'.length + max) tooLong.push(`${s.kind} key ${k.slice(0, 20)} (${k.length})`);
+    }
+    for (const [, text] of s.annotations) if (text.length > max) tooLong.push(`${s.kind} annotation (${text.length})`);
+  }
+  t.strictSame(tooLong, []);
+  const server = one(spans, 'SERVER');
+  t.equal(server.name, `${'M'.repeat(52)}…[truncated]`, 'the name keeps its start');
+  t.equal(server.tags['http.method'], `${'M'.repeat(52)}…[truncated]`);
+  t.equal(server.tags['calls.sequential_callee'], `${'d'.repeat(52)}…[truncated]`);
+  t.equal(server.tags[`calls.${'d'.repeat(52)}…[truncated]`], 'count=2 total_ms=2.000', 'per-callee tag under the cut name');
+  t.ok(counters.get('truncated.span_name') === 3, `span names cut and counted (${counters.get('truncated.span_name')})`);
+  // The ids come from the whole path, not the cut tag.
+  t.equal(server.spanId, sid(deepPath, 'server', server.traceId));
+});
+
 t.test('a dropped ERROR line still makes the span an error', async (t) => {
   const { spans } = spansOf([
     reqStart('s', '1', 0), app('s', '1', 1, 'INFO', 'kept'), app('s', '1', 2, 'ERROR', 'over the cap'), reqEnd('s', '1', 3),
