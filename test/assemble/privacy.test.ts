@@ -89,6 +89,9 @@ t.test('bodyText: JSON bodies scrubbed, other text kept as logged', async (t) =>
     ['plain text', 'cache unavailable', 'cache unavailable'],
     ['empty string', '', ''],
     ['text that looks like JSON but is not', '{not json', '{not json'],
+    // Python services write bodies with json.dumps, which writes NaN and Infinity.
+    ['JSON from Python with NaN', '{"password": "hunter2", "score": NaN}', '{"password":"[redacted]","score":null}'],
+    ['JSON from Python with -Infinity in a list', '[{"token": "t", "v": [-Infinity]}]', '[{"token":"[redacted]","v":[null]}]'],
     ['number', 12, '12'],
     ['null', null, ''],
   ];
