@@ -128,9 +128,11 @@ export class SpanAssembler {
 
   private onDependencyStart(e: DependencyStartEvent, nowMs: number, out: ReadableSpan[]): void {
     const key = clientKey(e, e.callSpanPath);
-    if (this.open.has(key)) this.counters.inc('anomaly.duplicate_dependency_start');
+    const previous = this.open.get(key);
+    if (previous) this.counters.inc('anomaly.duplicate_dependency_start');
     else this.makeRoom(out);
-    this.open.set(key, { side: 'client', base: e, openedAtMs: nowMs, start: e });
+    // A repeat keeps the first line's read time: expire() relies on the store's order being that order.
+    this.open.set(key, { side: 'client', base: e, openedAtMs: previous?.openedAtMs ?? nowMs, start: e });
     this.touchServer(e, nowMs, out);
   }
 

@@ -375,6 +375,18 @@ t.test('expire() exports spans opened openSpanTimeoutMs ago or more, oldest firs
   t.equal(assembler.openSpans, 0);
 });
 
+t.test('a repeated dependency_start does not restart its span\'s clock', async (t) => {
+  const { assembler, counters } = setup({ openSpanTimeoutMs: 1000 });
+  assembler.add([reqStart('s', '1', 0), depStart('s', '1', '1.1', 1)], 0);
+  assembler.add([reqStart('s', '1.2', 2)], 100);
+  assembler.add([depStart('s', '1', '1.1', 1)], 900); // the same line read again
+  t.equal(counters.get('anomaly.duplicate_dependency_start'), 1);
+  // All three were first read 1000 ms or more before 1100.
+  t.strictSame(assembler.expire(1100).map((s) => [view(s).kind, view(s).tags['hulu.span_id']]),
+    [['SERVER', '1'], ['CLIENT', '1.1'], ['SERVER', '1.2']]);
+  t.equal(assembler.openSpans, 0);
+});
+
 t.test('beyond maxOpenSpans the oldest open span is exported, counted', async (t) => {
   const { assembler, counters } = setup({ maxOpenSpans: 2 });
   t.strictSame(assembler.add([reqStart('s', '1', 0), reqStart('s', '1.1', 1)], 0), []);
