@@ -232,8 +232,8 @@ export class SpanAssembler {
         if (start?.body !== undefined) attributes[TAG.httpRequestBody] = this.tag(this.redactor.bodyText(start.body));
         if (end.body !== undefined) attributes[TAG.httpResponseBody] = this.tag(this.redactor.bodyText(end.body));
       }
-      if (end.exceptionMessage) attributes[TAG.exceptionMessage] = this.tag(end.exceptionMessage);
-      if (end.traceback) attributes[TAG.exceptionStacktrace] = this.tag(shortTraceback(end.traceback));
+      if (end.exceptionMessage?.trim()) attributes[TAG.exceptionMessage] = this.tag(end.exceptionMessage);
+      if (end.traceback?.trim()) attributes[TAG.exceptionStacktrace] = this.tag(shortTraceback(end.traceback));
     } else {
       attributes[TAG.incomplete] = 'missing_end';
     }
@@ -242,7 +242,7 @@ export class SpanAssembler {
     this.timingTags(attributes, startUs, endUs, s.calls);
     this.tags(attributes); // every value, whatever its source, within maxTagValueLength
 
-    const error = end?.exceptionMessage
+    const error = (end && exceptionText(end))
       ?? s.logError
       ?? (end?.statusCode !== undefined && end.statusCode >= 500 ? end.statusText ?? String(end.statusCode) : undefined);
     return {
@@ -360,6 +360,16 @@ function calleeName(start?: DependencyStartEvent, end?: DependencyEndEvent): str
 
 function ms(us: number): string {
   return (us / 1000).toFixed(3);
+}
+
+/**
+ * A request_end's exception: its message, else its traceback's last line (the
+ * exception itself); blank ones are none (some services write "" when fine).
+ */
+function exceptionText(end: RequestEndEvent): string | undefined {
+  if (end.exceptionMessage?.trim()) return end.exceptionMessage;
+  const lines = end.traceback?.split('\n').filter((l) => l.trim() !== '');
+  return lines?.length ? lines[lines.length - 1]!.trim() : undefined;
 }
 
 /** The last lines of a traceback carry the exception and where it was raised. */
