@@ -450,6 +450,12 @@ t.test('more variants of log-format.md', async (t) => {
     ['request_end r_headers as an object wins over headers',
       line({ category: 'request_end', context: { r_headers: { A: '1' }, headers: [['B', '2']] } }),
       one({ category: 'request_end', ...BASE, headers: { A: '1' } })],
+    // The query belongs in url_args: a path must not carry it (tokens) to the tag and span name.
+    ['request_start url_path with a query string: the path without it',
+      line({ category: 'request_start', context: { url_path: '/login?session_token=tok-1&lang=de' } }),
+      one({ category: 'request_start', ...BASE, path: '/login' })],
+    ['request_start url_path that is only a query', line({ category: 'request_start', context: { url_path: '?a=1' } }),
+      one({ category: 'request_start', ...BASE, path: '' })],
     ['application with an empty context',
       line({ category: 'application', message: 'm', context: {} }),
       one({ category: 'application', ...BASE, message: 'm', context: {} })],
