@@ -128,9 +128,11 @@ export class SpanAssembler {
 
   private onDependencyStart(e: DependencyStartEvent, nowMs: number, out: ReadableSpan[]): void {
     const key = clientKey(e, e.callSpanPath);
-    if (this.open.has(key)) this.counters.inc('anomaly.duplicate_dependency_start');
+    const previous = this.open.get(key);
+    if (previous) this.counters.inc('anomaly.duplicate_dependency_start');
     else this.makeRoom(out);
-    this.open.set(key, { side: 'client', base: e, openedAtMs: nowMs, start: e });
+    // A repeat keeps the first line's read time: expire() relies on the store's order being that order.
+    this.open.set(key, { side: 'client', base: e, openedAtMs: previous?.openedAtMs ?? nowMs, start: e });
     this.touchServer(e, nowMs, out);
   }
 
@@ -142,7 +144,8 @@ export class SpanAssembler {
     const span = this.clientSpan(e, c?.start, e);
     out.push(toReadableSpan(span));
     const server = this.touchServer(e, nowMs, out);
-    server.calls.push({ callee: calleeName(c?.start, e), startUs: span.startUs, endUs: span.endUs });
+    // The callee names a tag (calls.<callee>) and is a tag value: cut like one.
+    server.calls.push({ callee: this.tag(calleeName(c?.start, e)), startUs: span.startUs, endUs: span.endUs });
   }
 
   private onApplication(e: ApplicationEvent, nowMs: number, out: ReadableSpan[]): void {
@@ -229,16 +232,17 @@ export class SpanAssembler {
         if (start?.body !== undefined) attributes[TAG.httpRequestBody] = this.tag(this.redactor.bodyText(start.body));
         if (end.body !== undefined) attributes[TAG.httpResponseBody] = this.tag(this.redactor.bodyText(end.body));
       }
-      if (end.exceptionMessage) attributes[TAG.exceptionMessage] = this.tag(end.exceptionMessage);
-      if (end.traceback) attributes[TAG.exceptionStacktrace] = this.tag(shortTraceback(end.traceback));
+      if (end.exceptionMessage?.trim()) attributes[TAG.exceptionMessage] = this.tag(end.exceptionMessage);
+      if (end.traceback?.trim()) attributes[TAG.exceptionStacktrace] = this.tag(shortTraceback(end.traceback));
     } else {
       attributes[TAG.incomplete] = 'missing_end';
     }
     if (!s.start) attributes[TAG.incomplete] = end ? 'missing_start' : 'missing_start_and_end';
     if (s.droppedAnnotations) attributes[TAG.droppedAnnotations] = String(s.droppedAnnotations);
     this.timingTags(attributes, startUs, endUs, s.calls);
+    this.tags(attributes); // every value, whatever its source, within maxTagValueLength
 
-    const error = end?.exceptionMessage
+    const error = (end && exceptionText(end))
       ?? s.logError
       ?? (end?.statusCode !== undefined && end.statusCode >= 500 ? end.statusText ?? String(end.statusCode) : undefined);
     return {
@@ -246,7 +250,7 @@ export class SpanAssembler {
       spanId: spanIdFor(traceId, base.spanPath, 'server'),
       // The caller's CLIENT span for this path; the root span "1" has no caller.
       parentSpanId: base.spanPath === '1' ? undefined : spanIdFor(traceId, base.spanPath, 'client'),
-      name: start?.method && start.path ? `${start.method.toUpperCase()} ${start.path}` : start?.path ?? 'request',
+      name: this.spanName(start?.method && start.path ? `${start.method.toUpperCase()} ${start.path}` : start?.path ?? 'request'),
       kind: 'SERVER',
       service: base.service,
       startUs,
@@ -274,12 +278,14 @@ export class SpanAssembler {
       if (start?.kwargs !== undefined) attributes[TAG.codeKwargs] = this.tag(jsonText(start.kwargs));
     }
     if (!start) attributes[TAG.incomplete] = 'missing_start';
+    this.tags(attributes);
     const failed = end?.exception === true;
     return {
       traceId,
       spanId: spanIdFor(traceId, callPath, 'client'),
       parentSpanId: spanIdFor(traceId, base.spanPath, 'server'),
-      name: fn ? `${callee} ${fn}` : callee,
+      // Without a dependency name the callee is the function name: not twice.
+      name: this.spanName(fn && (start?.dependencyName ?? end?.dependencyName) ? `${callee} ${fn}` : callee),
       kind: 'CLIENT',
       service: base.service,
       startUs,
@@ -329,6 +335,11 @@ export class SpanAssembler {
     return cut(value, this.opts.limits.maxTagValueLength, () => this.counters.inc('truncated.tag_value'));
   }
 
+  /** Span names are cut like tag values: a runaway path must not swamp Zipkin's UI. */
+  private spanName(name: string): string {
+    return cut(name, this.opts.limits.maxTagValueLength, () => this.counters.inc('truncated.span_name'));
+  }
+
   private tags(t: Record<string, string>): Record<string, string> {
     for (const k of Object.keys(t)) t[k] = this.tag(t[k]!);
     return t;
@@ -349,6 +360,16 @@ function calleeName(start?: DependencyStartEvent, end?: DependencyEndEvent): str
 
 function ms(us: number): string {
   return (us / 1000).toFixed(3);
+}
+
+/**
+ * A request_end's exception: its message, else its traceback's last line (the
+ * exception itself); blank ones are none (some services write "" when fine).
+ */
+function exceptionText(end: RequestEndEvent): string | undefined {
+  if (end.exceptionMessage?.trim()) return end.exceptionMessage;
+  const lines = end.traceback?.split('\n').filter((l) => l.trim() !== '');
+  return lines?.length ? lines[lines.length - 1]!.trim() : undefined;
 }
 
 /** The last lines of a traceback carry the exception and where it was raised. */

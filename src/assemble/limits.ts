@@ -17,6 +17,12 @@ export const TRUNCATION_MARKER = '…[truncated]';
 export function cut(value: string, max: number, onCut: () => void): string {
   if (value.length <= max) return value;
   onCut();
-  const keep = Math.max(0, max - TRUNCATION_MARKER.length);
+  let keep = Math.max(0, max - TRUNCATION_MARKER.length);
+  // Not between the halves of a surrogate pair: half a character is not text.
+  if (keep > 0 && isHighSurrogate(value.charCodeAt(keep - 1))) keep -= 1;
   return value.slice(0, keep) + TRUNCATION_MARKER;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }

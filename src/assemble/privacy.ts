@@ -3,6 +3,7 @@
  * argument value does: each kind is exported only when the config allow-lists
  * it, and names that look like credentials are redacted even then.
  */
+import { parseLenientJson } from '../decode/lenient-json.js';
 import type { Json, JsonObject } from '../decode/log-event.js';
 
 export interface PrivacyOptions {
@@ -84,11 +85,10 @@ export function createRedactor(opts: PrivacyOptions): Redactor {
       if (typeof body === 'string') {
         const t = body.trimStart();
         if (t.startsWith('{') || t.startsWith('[')) {
-          try {
-            return JSON.stringify(scrub(JSON.parse(body) as Json, 0));
-          } catch {
-            return body; // not JSON after all: kept as logged
-          }
+          // Lenient: Python's json.dumps writes NaN/Infinity, and such a body must be scrubbed too.
+          const parsed = parseLenientJson(body);
+          // Not JSON after all: kept as logged.
+          return parsed.ok ? JSON.stringify(scrub(parsed.value as Json, 0)) : body;
         }
         return body;
       }

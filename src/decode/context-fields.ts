@@ -25,7 +25,8 @@ export function requestStartEvent(base: EventBase, context: JsonObject | undefin
   const event: RequestStartEvent = { category: 'request_start', ...base };
   if (context === undefined) return event;
   if (typeof context.http_method === 'string') event.method = context.http_method;
-  if (typeof context.url_path === 'string') event.path = context.url_path;
+  // Without any query string: its values (tokens) go only where the query allow-list lets them.
+  if (typeof context.url_path === 'string') event.path = withoutQuery(context.url_path);
   if (typeof context.url_host === 'string') event.host = context.url_host;
   if (typeof context.url_full === 'string') event.urlFull = context.url_full;
   const query = mergeQuery(context.url_args, context.param);
@@ -102,6 +103,11 @@ function readCallSpanPath(context: JsonObject | undefined): string | Rejection {
     return reject('invalid_dependency_span_id', `dependency_span_id ${describeValue(value)} is not a dotted decimal path`);
   }
   return callSpanPath;
+}
+
+function withoutQuery(path: string): string {
+  const q = path.indexOf('?');
+  return q === -1 ? path : path.slice(0, q);
 }
 
 /** url_args and param together; param wins on a clash (it is the more specific spelling). */

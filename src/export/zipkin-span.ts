@@ -36,6 +36,7 @@ export function toZipkin(span: ReadableSpan, opts: ZipkinSpanOptions): ZipkinSpa
 
 const HEX16 = /^[0-9a-f]{16}$/;
 const HEX16_OR_32 = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/;
+const ZEROS = /^0+$/;
 
 /**
  * Why Zipkin would refuse this span (it refuses the whole POST for one bad
@@ -43,7 +44,9 @@ const HEX16_OR_32 = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/;
  */
 export function zipkinSpanProblem(z: ZipkinSpan): string | undefined {
   if (!HEX16_OR_32.test(z.traceId)) return 'traceId is not 16 or 32 lowercase hex';
+  if (ZEROS.test(z.traceId)) return 'traceId is all zeros';
   if (!HEX16.test(z.id)) return 'id is not 16 lowercase hex';
+  if (ZEROS.test(z.id)) return 'id is all zeros';
   if (z.parentId !== undefined && !HEX16.test(z.parentId)) return 'parentId is not 16 lowercase hex';
   if (!Number.isSafeInteger(z.timestamp) || z.timestamp <= 0) return 'timestamp is not a positive whole number of microseconds';
   if (!Number.isSafeInteger(z.duration) || z.duration < 1) return 'duration is not a whole number of microseconds >= 1';
@@ -56,18 +59,25 @@ export function zipkinSpanProblem(z: ZipkinSpan): string | undefined {
   return undefined;
 }
 
-/** Fixed JSON overhead of a span: ids, times, kind, endpoints, punctuation. */
-const SPAN_JSON_OVERHEAD_BYTES = 300;
+/**
+ * Fixed JSON of a span at its longest: keys, punctuation, 32+16+16 hex ids,
+ * 16-digit times, the longest kind, an ipv4 and both endpoints' keys.
+ */
+const SPAN_JSON_OVERHEAD_BYTES = 320;
+/** One annotation besides its text: {"timestamp":<16 digits>,"value":""}, */
+const ANNOTATION_JSON_OVERHEAD_BYTES = 45;
 
 /**
  * A span's JSON size estimated from its string lengths, without serialising
- * it (the transport does that once). Non-ASCII text and escapes make the
- * real size larger: the default batchMaxBytes (4 MiB) leaves 2.5 times that
- * room under Zipkin's 10 MiB limit.
+ * it (the transport does that once): at least the real size for ASCII text
+ * that needs no escapes. Non-ASCII text and escapes make the real size
+ * larger: the default batchMaxBytes (4 MiB) leaves 2.5 times that room under
+ * Zipkin's 10 MiB limit.
  */
 export function approxJsonBytes(z: ZipkinSpan): number {
-  let n = SPAN_JSON_OVERHEAD_BYTES + (z.name?.length ?? 0);
+  let n = SPAN_JSON_OVERHEAD_BYTES + (z.name?.length ?? 0)
+    + (z.localEndpoint?.serviceName?.length ?? 0) + (z.remoteEndpoint?.serviceName?.length ?? 0);
   for (const k in z.tags) n += k.length + String(z.tags[k]).length + 6;
-  if (z.annotations) for (const a of z.annotations) n += a.value.length + 40;
+  if (z.annotations) for (const a of z.annotations) n += a.value.length + ANNOTATION_JSON_OVERHEAD_BYTES;
   return n;
 }

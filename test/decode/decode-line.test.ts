@@ -424,3 +424,130 @@ t.test('mutated valid records never throw and never yield malformed events', asy
   t.equal(failures, 0, firstFailure);
   t.ok(eventsSeen > 1000, 'the mutations still reach event decoding');
 });
+
+// Rows added against the issue's decoding list (variants of log-format.md,
+// bad-input kinds, Python's non-finite numbers, BOM).
+t.test('more variants of log-format.md', async (t) => {
+  const cases: Array<[name: string, input: string, expected: DecodeResult]> = [
+    ['dependency_end with names, without exception',
+      line({ category: 'dependency_end', context: { dependency_span_id: '1.2.1', dependency_name: 'index', function_name: 'run_query' } }),
+      one({ category: 'dependency_end', ...BASE, callSpanPath: '1.2.1', dependencyName: 'index', functionName: 'run_query' })],
+    ['dependency_end exception=true without response',
+      line({ category: 'dependency_end', context: { dependency_span_id: '1.2.1', exception: true } }),
+      one({ category: 'dependency_end', ...BASE, callSpanPath: '1.2.1', exception: true })],
+    ['dependency_end with an exception that is not a boolean: left out',
+      line({ category: 'dependency_end', context: { dependency_span_id: '1.2.1', exception: 'yes', response: 42 } }),
+      one({ category: 'dependency_end', ...BASE, callSpanPath: '1.2.1' })],
+    ['request_end r_status with headers as pairs',
+      line({ category: 'request_end', context: { r_status: '404 Not Found', headers: [['Vary', 'Accept']] } }),
+      one({ category: 'request_end', ...BASE, statusCode: 404, statusText: '404 Not Found', headers: { Vary: 'Accept' } })],
+    ['request_end r_exception with a message and no traceback',
+      line({ category: 'request_end', context: { r_status: '500 Internal Server Error', r_exception: { msg: 'boom', traceback: null } } }),
+      one({ category: 'request_end', ...BASE, statusCode: 500, statusText: '500 Internal Server Error', exceptionMessage: 'boom' })],
+    ['request_end status as a numeric string',
+      line({ category: 'request_end', context: { status: '503' } }),
+      one({ category: 'request_end', ...BASE, statusCode: 503, statusText: '503' })],
+    ['request_end r_headers as an object wins over headers',
+      line({ category: 'request_end', context: { r_headers: { A: '1' }, headers: [['B', '2']] } }),
+      one({ category: 'request_end', ...BASE, headers: { A: '1' } })],
+    // The query belongs in url_args: a path must not carry it (tokens) to the tag and span name.
+    ['request_start url_path with a query string: the path without it',
+      line({ category: 'request_start', context: { url_path: '/login?session_token=tok-1&lang=de' } }),
+      one({ category: 'request_start', ...BASE, path: '/login' })],
+    ['request_start url_path that is only a query', line({ category: 'request_start', context: { url_path: '?a=1' } }),
+      one({ category: 'request_start', ...BASE, path: '' })],
+    ['application with an empty context',
+      line({ category: 'application', message: 'm', context: {} }),
+      one({ category: 'application', ...BASE, message: 'm', context: {} })],
+  ];
+  for (const [name, input, expected] of cases) t.strictSame(decodeLine(input), expected, name);
+});
+
+t.test("Python's NaN, Infinity and -Infinity: lines are read, not dropped", async (t) => {
+  const app = line({ category: 'application', message: 'm', context: { v: 0 } });
+  const cases: Array<[name: string, input: string, expected: DecodeResult]> = [
+    ['NaN as a context value', app.replace('"v":0', '"v":NaN'),
+      one({ category: 'application', ...BASE, message: 'm', context: { v: null } }, ['non_standard_number'])],
+    ['Infinity as a context value', app.replace('"v":0', '"v":Infinity'),
+      one({ category: 'application', ...BASE, message: 'm', context: { v: null } }, ['non_standard_number'])],
+    ['-Infinity as a context value', app.replace('"v":0', '"v":-Infinity'),
+      one({ category: 'application', ...BASE, message: 'm', context: { v: null } }, ['non_standard_number'])],
+    ['NaN as the message', app.replace('"message":"m"', '"message":NaN'),
+      one({ category: 'application', ...BASE, message: null, context: { v: 0 } }, ['non_standard_number'])],
+    ['NaN as a top-level informational field', app.replace('{', '{"process":NaN,'),
+      one({ category: 'application', ...BASE, message: 'm', context: { v: 0 } }, ['non_standard_number'])],
+    ['Infinity as a status: status unknown', line({ category: 'request_end', context: { status: 0 } }).replace('"status":0', '"status":Infinity'),
+      one({ category: 'request_end', ...BASE }, ['non_standard_number'])],
+    ['NaN inside an aggregated event, the event kept',
+      line({ category: 'aggregated', context: { events: [{ category: 'application', timestamp: 1764511620.25, message: 'x', context: { ratio: 0 } }] } }).replace('"ratio":0', '"ratio":NaN'),
+      one({ category: 'application', ...BASE, timeUs: 1764511620250000, message: 'x', context: { ratio: null } }, ['non_standard_number'])],
+  ];
+  for (const [name, input, expected] of cases) t.strictSame(decodeLine(input), expected, name);
+
+  const rejects: Array<[name: string, input: string, reason: string]> = [
+    ['-Infinity timestamp', line({ category: 'application' }).replace('1764511620.5', '-Infinity'), 'invalid_timestamp'],
+    ['NaN tracking_id', line({ category: 'application' }).replace('"Req-42"', 'NaN'), 'missing_tracking_id'],
+  ];
+  for (const [name, input, reason] of rejects) t.match(decodeLine(input), { kind: 'reject', reason }, name);
+
+  t.strictSame(decodeLine(line({ category: 'aggregated', context: { events: [
+    { category: 'application', timestamp: 0, message: 'bad time' },
+    { category: 'application', timestamp: 1764511620.75, message: 'kept' },
+  ] } }).replace('"timestamp":0', '"timestamp":NaN')), {
+    kind: 'events',
+    events: [{ category: 'application', ...BASE, timeUs: 1764511620750000, message: 'kept' }],
+    conversions: ['non_standard_number'],
+    rejectedEvents: ['invalid_timestamp'],
+  }, 'a NaN inner timestamp rejects that event alone, as an invalid (not missing) time');
+});
+
+t.test('timestamps: converted and counted, or rejected, never a wrong time', async (t) => {
+  const app = (timestamp: unknown) => line({ category: 'application', timestamp });
+  const converted: Array<[name: string, input: string, timeUs: number, conversions: string[]]> = [
+    ['ms with a fraction', app(1764511620100.25), 1764511620100250, ['timestamp_from_milliseconds']],
+    ['µs as a string', app('1764511620100200'), 1764511620100200, ['timestamp_from_string', 'timestamp_from_microseconds']],
+    ['ms as a string with 4 decimals: rounded to the µs', app('1764511620100.2506'), 1764511620100251, ['timestamp_from_string', 'timestamp_from_milliseconds']],
+    ['seconds with 7 decimals: rounded to the µs', app(1764511620.1234567), 1764511620123457, []],
+    ['aggregated inner events: each conversion counted',
+      line({ category: 'aggregated', context: { events: [
+        { category: 'application', timestamp: '1764511620.25' }, { category: 'application', timestamp: 1764511620750 }] } }),
+      1764511620250000, ['timestamp_from_string', 'timestamp_from_milliseconds']],
+  ];
+  for (const [name, input, timeUs, conversions] of converted) {
+    const result = decodeLine(input);
+    t.match(result, { kind: 'events', events: [{ timeUs }] }, name);
+    t.strictSame(result.kind === 'events' ? result.conversions : undefined, conversions, `${name}: conversions`);
+  }
+  const rejected: Array<[name: string, input: string]> = [
+    ['nanoseconds (19 digits)', app(1764511620100200300)],
+    ['nanoseconds as a string', app('1764511620100200300')],
+    ['seconds before 2001 (e.g. a duration)', app(58.2)],
+    ['a date string', app('Sun, 30 Nov 2025 14:07:00 GMT')],
+    ['a number with an exponent in a string', app('1.7645116201e9')],
+    ['an object', app({ seconds: 1764511620 })],
+  ];
+  for (const [name, input] of rejected) t.match(decodeLine(input), { kind: 'reject', reason: 'invalid_timestamp' }, name);
+});
+
+t.test('a byte-order mark before any kind of line', async (t) => {
+  const cases: Array<[name: string, input: string, expected: DecodeResult]> = [
+    ['before plain text', '\uFEFFTraceback (most recent call last):', { kind: 'skip', reason: 'not_json' }],
+    ['before an array', '\uFEFF[1]', { kind: 'skip', reason: 'not_an_object' }],
+    ['before a line without category', '\uFEFF{"a":1}', { kind: 'skip', reason: 'no_category' }],
+    ['before spaces and a record', `\uFEFF  ${line({ category: 'application' })}`, one({ category: 'application', ...BASE, message: null }, ['byte_order_mark'])],
+    ['before an invalid record: still rejected with its reason', `\uFEFF${line({ category: 'application', span_id: 'x' })}`,
+      { kind: 'reject', reason: 'invalid_span_id', detail: 'span_id "x" is not a dotted decimal path' }],
+    ['before an aggregated record', `\uFEFF${line({ category: 'aggregated', context: { events: [{ category: 'application', timestamp: 1764511620.5 }] } })}`,
+      one({ category: 'application', ...BASE, message: null }, ['byte_order_mark'])],
+  ];
+  for (const [name, input, expected] of cases) t.strictSame(decodeLine(input), expected, name);
+});
+
+t.test('a 1 MiB aggregated line with 20 000 events is decoded whole', async (t) => {
+  const events = Array.from({ length: 20_000 }, (_, i) => ({ category: 'application', timestamp: 1764511620 + i / 1000, message: `m${i}` }));
+  const input = line({ category: 'aggregated', context: { events } });
+  t.ok(input.length > 1 << 20, `${input.length} characters`);
+  const result = decodeLine(input);
+  t.equal(result.kind === 'events' ? result.events.length : -1, 20_000);
+  t.match(result, { kind: 'events', events: { 19999: { timeUs: 1764511639999000, message: 'm19999' } } });
+});
