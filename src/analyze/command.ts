@@ -94,12 +94,19 @@ function lookback(text: string): number {
   }
 }
 
+/** On a terminal a line that updates per window; in a log, a line per 1000 traces and one at the end. */
 function progress(): (p: FetchProgress) => void {
+  let printedAt = 0;
   return (p) => {
+    const last = p.window === p.windows;
     if (p.traces < PROGRESS_MIN_TRACES) return;
     const line = `requestflow analyze: ${p.traces} traces read (window ${p.window}/${p.windows})`;
-    if (process.stderr.isTTY) process.stderr.write(`\r${line}${p.window === p.windows ? '\n' : ''}`);
-    else process.stderr.write(`${line}\n`);
+    if (process.stderr.isTTY) {
+      process.stderr.write(`\r${line}${last ? '\n' : ''}`);
+    } else if (last || p.traces - printedAt >= 1000) {
+      printedAt = p.traces;
+      process.stderr.write(`${line}\n`);
+    }
   };
 }
 

@@ -41,7 +41,7 @@ function htmlTable(header: string[], rows: (string | number)[][], numeric: boole
 // ---- endpoint ---------------------------------------------------------------
 
 export function histogramSvg(durationsMs: readonly number[], p99Ms: number, bins = 40): string {
-  const W = 900, H = 260, L = 50, B = 40, T = 20;
+  const W = 900, H = 260, L = 50, B = 40, T = 20, R = 40;
   if (durationsMs.length === 0) return '';
   const max = Math.max(...durationsMs);
   const min = Math.min(...durationsMs);
@@ -49,12 +49,12 @@ export function histogramSvg(durationsMs: readonly number[], p99Ms: number, bins
   const counts = new Array<number>(bins).fill(0);
   for (const d of durationsMs) counts[Math.min(bins - 1, Math.floor(((d - min) / span) * bins))]! += 1;
   const top = Math.max(...counts);
-  const x = (ms: number) => L + ((ms - min) / span) * (W - L - 10);
-  const bw = (W - L - 10) / bins;
+  const x = (ms: number) => L + ((ms - min) / span) * (W - L - R);
+  const bw = (W - L - R) / bins;
   const bars = counts.map((c, i) => {
     const h = (c / top) * (H - B - T);
     const from = min + (i / bins) * span;
-    return `<rect x="${(L + i * bw).toFixed(1)}" y="${(H - B - h).toFixed(1)}" width="${Math.max(1, bw - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${from >= p99Ms ? ERROR_COLOUR : PALETTE[0]}"><title>${fmtMs(from)}–${fmtMs(from + span / bins)} ms: ${c}</title></rect>`;
+    return `<rect x="${(L + i * bw).toFixed(1)}" y="${(H - B - h).toFixed(1)}" width="${Math.max(1, bw - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${from + span / bins > p99Ms ? ERROR_COLOUR : PALETTE[0]}"><title>${fmtMs(from)}–${fmtMs(from + span / bins)} ms: ${c}</title></rect>`;
   }).join('');
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
     const ms = min + f * span;
@@ -62,10 +62,10 @@ export function histogramSvg(durationsMs: readonly number[], p99Ms: number, bins
   }).join('');
   const px = x(p99Ms).toFixed(1);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="latency histogram">
-<line x1="${L}" y1="${H - B}" x2="${W - 10}" y2="${H - B}" stroke="#999"/>${bars}${ticks}
-<text x="${L}" y="${T - 6}">requests (max ${top} per bar)</text><text x="${W - 10}" y="${H - 6}" text-anchor="end">duration, ms</text>
+<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#999"/>${bars}${ticks}
+<text x="${L}" y="${T - 6}">requests (max ${top} per bar; red: at or above p99)</text><text x="${W - R}" y="${H - 6}" text-anchor="end">duration, ms</text>
 <line x1="${px}" y1="${T}" x2="${px}" y2="${H - B}" stroke="${ERROR_COLOUR}" stroke-width="2" stroke-dasharray="5,3"/>
-<text x="${Number(px) + 4}" y="${T + 12}" fill="${ERROR_COLOUR}">p99 ${fmtMs(p99Ms)} ms</text></svg>`;
+<text x="${Number(px) + (Number(px) > W * 0.7 ? -4 : 4)}" y="${T + 12}" fill="${ERROR_COLOUR}" text-anchor="${Number(px) > W * 0.7 ? 'end' : 'start'}">p99 ${fmtMs(p99Ms)} ms</text></svg>`;
 }
 
 export function timeSplitSvg(r: EndpointReport): string {
@@ -120,7 +120,7 @@ export function dependencyGraphSvg(g: DependencyGraph): string {
   }
   const columns = new Map<number, string[]>();
   for (const n of names.sort()) columns.set(col.get(n)!, [...(columns.get(col.get(n)!) ?? []), n]);
-  const colW = 230, rowH = 70, nodeW = 170, nodeH = 30, pad = 20;
+  const colW = 380, rowH = 60, nodeW = 170, nodeH = 30, pad = 20;
   const pos = new Map<string, { x: number; y: number }>();
   for (const [c, list] of columns) list.forEach((n, i) => pos.set(n, { x: pad + c * colW, y: pad + i * rowH }));
   const W = pad * 2 + Math.max(...columns.keys()) * colW + nodeW;
@@ -130,8 +130,9 @@ export function dependencyGraphSvg(g: DependencyGraph): string {
     const x1 = a.x + nodeW, y1 = a.y + nodeH / 2, x2 = b.x, y2 = b.y + nodeH / 2;
     const colour = e.errors > 0 ? ERROR_COLOUR : '#888';
     const label = `${e.calls} calls${e.errors ? `, ${e.errors} errors` : ''}, p50 ${fmtMs(e.latencyMs.p50)} ms`;
-    return `<path d="M${x1},${y1} C${x1 + 40},${y1} ${x2 - 40},${y2} ${x2},${y2}" fill="none" stroke="${colour}" stroke-width="${Math.min(6, 1 + Math.log10(e.calls + 1))}" marker-end="url(#arrow)"/>` +
-      `<text x="${((x1 + x2) / 2).toFixed(0)}" y="${((y1 + y2) / 2 - 5).toFixed(0)}" text-anchor="middle" fill="${colour}">${esc(label)}</text>`;
+    // Labels sit by the arrow head: every callee box has its own spot.
+    return `<path d="M${x1},${y1} C${x1 + 60},${y1} ${x2 - 100},${y2} ${x2},${y2}" fill="none" stroke="${colour}" stroke-width="${Math.min(5, 1 + Math.log10(e.calls + 1))}" marker-end="url(#arrow)"/>` +
+      `<text x="${x2 - 12}" y="${y2 - 6}" text-anchor="end" fill="${colour}">${esc(label)}</text>`;
   }).join('\n');
   const logged = new Set([...g.entryServices, ...g.edges.filter((e) => e.calleeLogged).map((e) => e.callee), ...g.edges.map((e) => e.caller)]);
   const nodes = names.map((n) => {
@@ -140,7 +141,7 @@ export function dependencyGraphSvg(g: DependencyGraph): string {
       `<text x="${p.x + nodeW / 2}" y="${p.y + 19}" text-anchor="middle">${esc(n)}</text>`;
   }).join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="dependency graph">
-<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#888"/></marker></defs>
+<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#888"/></marker></defs>
 ${edges}
 ${nodes}</svg>`;
 }

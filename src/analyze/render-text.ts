@@ -23,16 +23,18 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 export function renderTraceText(r: TraceReport): string {
   const total = Math.max(r.durationMs, 0.001);
+  const skewAbove: number[] = [];
   const rows = r.rows.map((row) => {
+    // Note a skew correction only where it was detected, not on every span that moved with it.
+    skewAbove[row.depth] = row.skewMs;
+    const movedHere = row.skewMs !== (row.depth > 0 ? skewAbove[row.depth - 1] : 0);
     const from = Math.floor((row.startMs / total) * BAR_WIDTH);
     const len = Math.max(1, Math.round((row.durationMs / total) * BAR_WIDTH));
     const bar = ' '.repeat(Math.min(from, BAR_WIDTH - 1)) + (row.error ? '!' : '=').repeat(Math.min(len, BAR_WIDTH - from));
-    const label = row.kind === 'CLIENT'
-      ? `→ ${row.callee}${row.calleeLogged ? '' : ' (no logs)'}: ${row.name}`
-      : `${row.service}: ${row.name}`;
+    const label = row.kind === 'CLIENT' ? `→ ${row.name}${row.calleeLogged ? '' : ' (no logs)'}` : `${row.service}: ${row.name}`;
     const notes = [
       row.error ? `ERROR ${row.error}` : '',
-      row.skewMs ? `skew corrected ${row.skewMs > 0 ? '+' : ''}${fmtMs(row.skewMs)} ms` : '',
+      movedHere ? `clock skew corrected: moved ${row.skewMs > 0 ? '+' : ''}${fmtMs(row.skewMs)} ms` : '',
       row.incomplete ? 'incomplete' : '',
     ].filter(Boolean).join('; ');
     return [`${'  '.repeat(row.depth)}${label}`, row.spanPath ?? '', bar.padEnd(BAR_WIDTH), fmtMs(row.startMs), fmtMs(row.durationMs),
