@@ -72,10 +72,11 @@ export function registerAnalyze(y: Argv): Argv {
       }))
     .command('dependencies', 'the call graph: calls, error rates and latency percentiles per caller → callee edge',
       (c) => c
+        .option('service', { type: 'string', describe: 'only the requests that went through this service' })
         .option('lookback', { type: 'string', default: '1h', describe: 'how far back from now, e.g. 15m, 1h, 2d' })
         .option('limit', { type: 'number', default: DEFAULT_LIMIT, describe: 'most traces to read' }),
       (argv) => run(argv, async (zipkin) => {
-        const traces = await zipkin.traces({ lookbackMs: lookback(argv.lookback), limit: argv.limit }, progress());
+        const traces = await zipkin.traces({ serviceName: argv.service?.toLowerCase(), lookbackMs: lookback(argv.lookback), limit: argv.limit }, progress());
         const report = analyzeDependencies(traces);
         if (report.edges.length === 0) throw new NotFound(`no calls in the last ${argv.lookback} (${traces.length} traces read)`);
         return { report, text: renderDependenciesText, html: renderDependenciesHtml };
@@ -83,7 +84,8 @@ export function registerAnalyze(y: Argv): Argv {
     .demandCommand(1, 'name what to analyze: trace, endpoint or dependencies')
     .example('$0 analyze trace 5f1c0e2a-9b7d-4c3e-8a6f-0b1d2c3e4f50', 'why did this request fail, where did its time go')
     .example("$0 analyze endpoint --service playback --span 'GET /playback' --lookback 1h", 'p50/p90/p99, why the slowest 1% are slow, calls per request')
-    .example('$0 analyze dependencies --lookback 1d --html deps.html', 'the call graph with error rates, as a page with charts'));
+    .example('$0 analyze dependencies --lookback 1d --html deps.html', 'the call graph with error rates, as a page with charts')
+    .example('$0 analyze dependencies --service playback', 'what the requests through playback depend on'));
 }
 
 function lookback(text: string): number {
