@@ -4,7 +4,7 @@
 // numbers (within 1 ms) and name the planted causes, and Zipkin's own API must
 // show every planted dependency edge with its call and error counts.
 import t from 'tap';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { feedThroughSidecars } from '../support/feed-sidecars.js';
@@ -16,6 +16,7 @@ import { getDependencies, waitForTrace, waitForTraces, zipkinBaseUrl, type Zipki
 const base = zipkinBaseUrl();
 const run = runSuffix();
 const dir = mkdtempSync(join(tmpdir(), 'requestflow-analyze-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const failing = failingPlayback(run);
 const slow = slowCohort(run);
 const gFailing = generateLogs(failing.scenario);

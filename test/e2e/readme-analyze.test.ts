@@ -6,7 +6,7 @@
 // README's, after putting the README's suffix, request id and times in.
 // README_WRITE=1 prints the outputs to paste instead.
 import t from 'tap';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AUTOCOMPLETE_KEYS } from '../../src/assemble/tag-names.js';
@@ -46,6 +46,7 @@ t.test('README analyze examples are what the binary prints for the planted scena
   const gFailing = generateLogs(failing.scenario);
   const gSlow = generateLogs(slow.scenario);
   const dir = mkdtempSync(join(tmpdir(), 'requestflow-readme-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   await feedThroughSidecars(gFailing, failing.hosts, base, join(dir, 'failing'));
   await feedThroughSidecars(gSlow, slow.hosts, base, join(dir, 'slow'));
   const request = gFailing.truth[0]!;

@@ -5,7 +5,7 @@
 // dependency page shows the planted edges with their call and error counts.
 // Screenshots go to test-artifacts/.
 import t from 'tap';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -27,7 +27,9 @@ const n = failing.names;
 
 let chromium: RunningBrowser;
 t.before(async () => {
-  await feedThroughSidecars(generated, failing.hosts, base, mkdtempSync(join(tmpdir(), 'requestflow-ui-')));
+  const dir = mkdtempSync(join(tmpdir(), 'requestflow-ui-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  await feedThroughSidecars(generated, failing.hosts, base, dir);
   await waitForTrace(base, request.requestId, { minSpans: request.spans.length + request.calls.length, timeoutMs: 60_000 });
   chromium = await launchChromium();
 });

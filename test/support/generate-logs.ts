@@ -15,7 +15,7 @@
 // For a large mixed file (benchmarks): scenarioLines(scenario) yields lines one
 // request at a time; format: 'mixed' alternates flat and aggregated per request.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Host {
@@ -174,6 +174,27 @@ export function writeServiceLogs(dir: string, g: Generated): Map<string, string>
     files.set(service, file);
   }
   return files;
+}
+
+/**
+ * Writes every service's lines into one file, request by request, without
+ * holding them all (benchmarks: format 'mixed' gives flat and aggregated
+ * records in one file). Returns the number of lines written.
+ */
+export function writeMixedFile(file: string, s: Scenario, linesPerWrite = 5000): number {
+  writeFileSync(file, '');
+  let chunk: string[] = [];
+  let n = 0;
+  for (const line of scenarioLines(s)) {
+    chunk.push(line.text);
+    n += 1;
+    if (chunk.length >= linesPerWrite) {
+      appendFileSync(file, `${chunk.join('\n')}\n`);
+      chunk = [];
+    }
+  }
+  if (chunk.length) appendFileSync(file, `${chunk.join('\n')}\n`);
+  return n;
 }
 
 /** Planted dependency edges with Zipkin's counting: an error when the call failed or its callee's span did. */
