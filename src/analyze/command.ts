@@ -65,7 +65,7 @@ export function registerAnalyze(y: Argv): Argv {
         .option('lookback', { type: 'string', default: '1h', describe: 'how far back from now, e.g. 15m, 1h, 2d' })
         .option('limit', { type: 'number', default: DEFAULT_LIMIT, describe: 'most traces to read' }),
       (argv) => run(argv, async (zipkin) => {
-        const traces = await zipkin.traces({ serviceName: argv.service.toLowerCase(), spanName: argv.span?.toLowerCase(), lookbackMs: lookback(argv.lookback), limit: argv.limit }, progress());
+        const traces = await zipkin.traces({ serviceName: argv.service.toLowerCase(), spanName: argv.span?.toLowerCase(), lookbackMs: lookback(argv.lookback), limit: argv.limit }, progress(argv.limit));
         const report = analyzeEndpoint(traces, { service: argv.service, spanName: argv.span });
         if (report.requests === 0) throw new NotFound(`no requests of ${argv.service}${argv.span ? ` ${argv.span}` : ''} in the last ${argv.lookback} (${traces.length} traces read)`);
         return { report, text: renderEndpointText, html: renderEndpointHtml };
@@ -76,7 +76,7 @@ export function registerAnalyze(y: Argv): Argv {
         .option('lookback', { type: 'string', default: '1h', describe: 'how far back from now, e.g. 15m, 1h, 2d' })
         .option('limit', { type: 'number', default: DEFAULT_LIMIT, describe: 'most traces to read' }),
       (argv) => run(argv, async (zipkin) => {
-        const traces = await zipkin.traces({ serviceName: argv.service?.toLowerCase(), lookbackMs: lookback(argv.lookback), limit: argv.limit }, progress());
+        const traces = await zipkin.traces({ serviceName: argv.service?.toLowerCase(), lookbackMs: lookback(argv.lookback), limit: argv.limit }, progress(argv.limit));
         const report = analyzeDependencies(traces);
         if (report.edges.length === 0) throw new NotFound(`no calls in the last ${argv.lookback} (${traces.length} traces read)`);
         return { report, text: renderDependenciesText, html: renderDependenciesHtml };
@@ -97,9 +97,12 @@ function lookback(text: string): number {
 }
 
 /** On a terminal a line that updates per window; in a log, a line per 1000 traces and one at the end. */
-function progress(): (p: FetchProgress) => void {
+function progress(limit: number): (p: FetchProgress) => void {
   let printedAt = 0;
   return (p) => {
+    if (p.traces >= limit && p.window === p.windows) {
+      process.stderr.write(`requestflow analyze: stopped at --limit ${limit} traces; older ones in the lookback were not read\n`);
+    }
     const last = p.window === p.windows;
     if (p.traces < PROGRESS_MIN_TRACES) return;
     const line = `requestflow analyze: ${p.traces} traces read (window ${p.window}/${p.windows})`;

@@ -55,7 +55,11 @@ export class ZipkinClient {
     const windowMs = Math.ceil(q.lookbackMs / windows);
     const seen = new Set<string>();
     const out: ZipkinSpan[][] = [];
-    for (let w = 0; w < windows && out.length < q.limit; w++) {
+    for (let w = 0; w < windows; w++) {
+      if (out.length >= q.limit) {
+        onProgress?.({ window: windows, windows, traces: out.length });
+        break;
+      }
       const params = new URLSearchParams({
         endTs: String(endTs - w * windowMs),
         lookback: String(windowMs),

@@ -128,6 +128,12 @@ t.test('analyze endpoint: percentiles, the slow cohort and its cause, fan-out, s
   t.notMatch(page, /<script|<link|src=/i, 'self-contained: no scripts, stylesheets or remote resources');
 });
 
+t.test('analyze endpoint --limit caps the traces read, and says so', async (t) => {
+  const { json: r, stderr } = await analyze(['endpoint', '--service', slow.names.catalog, '--limit', '50']);
+  t.equal(r.requests, 50, '50 of the 200 requests read');
+  t.match(stderr, /stopped at --limit 50 traces/);
+});
+
 t.test('analyze endpoint --lookback excludes older requests', async (t) => {
   const r = await runRequestflow(['analyze', 'endpoint', '--service', slow.names.catalog, '--lookback', '10ms', '--zipkin-url', base]);
   t.equal(r.code, 1, 'nothing within 10 ms: exit 1');
