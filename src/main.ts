@@ -5,6 +5,7 @@
  *   1  --once: some spans could not be exported
  *   2  bad usage or configuration (before any file is opened)
  */
+import { registerAnalyze } from './analyze/command.js';
 import { parseCli } from './cli.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
@@ -13,7 +14,7 @@ import { runFollow } from './run/run-follow.js';
 import { runOnce } from './run/run-once.js';
 
 async function main(): Promise<number> {
-  const cmd = await parseCli(process.argv.slice(2));
+  const cmd = await parseCli(process.argv.slice(2), [registerAnalyze]);
   if (cmd.kind !== 'run') return Number(process.exitCode ?? 0);
   let config: Config;
   try {

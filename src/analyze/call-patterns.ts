@@ -1,9 +1,10 @@
 /**
- * Call patterns inside one span: runs of calls to the same callee made one
- * after another (each starts after the previous ended), which one batched
- * call could replace, and groups of calls that overlapped (ran in parallel).
+ * Call patterns inside one span, seen from the caller: runs of calls to one
+ * callee made one after another (which one batched call could replace), and
+ * groups of calls that overlapped (ran in parallel). The same rules as the
+ * sidecar's calls.sequential / calls.parallel tags (src/assemble/call-timing.ts).
  */
-import { overlapClusters } from './intervals.js';
+import { overlapClusters, sequentialRuns, type CallInterval } from '../assemble/call-timing.js';
 import { ANALYZED_TAG } from './zipkin-span.js';
 import { calleeOf, type TraceNode } from './trace-tree.js';
 
@@ -33,47 +34,32 @@ export interface CallPatterns {
   parallel: ParallelGroup[];
 }
 
+interface Call extends CallInterval {
+  node: TraceNode;
+}
+
 export function findCallPatterns(span: TraceNode): CallPatterns {
-  const calls = span.children.filter((c) => c.kind === 'CLIENT');
-  return { sequential: sequentialRuns(calls), parallel: parallelGroups(calls) };
-}
-
-function sequentialRuns(calls: readonly TraceNode[]): SequentialRun[] {
-  const byCallee = new Map<string, TraceNode[]>();
-  for (const c of calls) byCallee.set(calleeOf(c), [...(byCallee.get(calleeOf(c)) ?? []), c]);
-  const runs: SequentialRun[] = [];
-  for (const [callee, list] of byCallee) {
-    let run: TraceNode[] = [];
-    const close = (): void => {
-      if (run.length >= 2) runs.push(summarizeRun(callee, run));
-      run = [];
+  const calls: Call[] = span.children
+    .filter((c) => c.kind === 'CLIENT')
+    .map((node) => ({ callee: calleeOf(node), startUs: node.startUs, endUs: node.endUs, node }));
+  const sequential = sequentialRuns(calls).map((run): SequentialRun => {
+    const fns = new Set(run.calls.map((c) => c.node.span.tags?.[ANALYZED_TAG.codeFunction]));
+    return {
+      callee: run.callee,
+      functionName: fns.size === 1 ? [...fns][0] : undefined,
+      calls: run.count,
+      totalUs: run.totalUs,
+      longestUs: run.longestUs,
+      savingUs: run.savingUs,
     };
-    // A cluster of overlapping calls to this callee ran in parallel: it ends a run.
-    for (const cluster of overlapClusters(list)) {
-      if (cluster.length === 1) run.push(cluster[0]!);
-      else close();
-    }
-    close();
-  }
-  return runs.sort((a, b) => b.savingUs - a.savingUs);
-}
-
-function summarizeRun(callee: string, run: TraceNode[]): SequentialRun {
-  const durations = run.map((c) => c.durationUs);
-  const totalUs = durations.reduce((a, b) => a + b, 0);
-  const longestUs = Math.max(...durations);
-  const fns = new Set(run.map((c) => c.span.tags?.[ANALYZED_TAG.codeFunction]));
-  const only = fns.size === 1 ? [...fns][0] : undefined;
-  return { callee, functionName: only, calls: run.length, totalUs, longestUs, savingUs: totalUs - longestUs };
-}
-
-function parallelGroups(calls: readonly TraceNode[]): ParallelGroup[] {
-  return overlapClusters(calls)
+  });
+  const parallel = overlapClusters(calls)
     .filter((cluster) => cluster.length >= 2)
-    .map((cluster) => ({
-      callees: cluster.map(calleeOf).sort(),
+    .map((cluster): ParallelGroup => ({
+      callees: cluster.map((c) => c.callee).sort(),
       calls: cluster.length,
       wallUs: Math.max(...cluster.map((c) => c.endUs)) - Math.min(...cluster.map((c) => c.startUs)),
-      sumUs: cluster.reduce((a, c) => a + c.durationUs, 0),
+      sumUs: cluster.reduce((a, c) => a + (c.endUs - c.startUs), 0),
     }));
+  return { sequential, parallel };
 }

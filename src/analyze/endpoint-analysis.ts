@@ -195,7 +195,7 @@ function cohortStats(cohort: readonly RequestBreakdown[]): CohortStats {
 }
 
 function comparisonSummary(median: CohortStats, slow: CohortStats, growthMs: number, time: ComponentDelta[], counts: ComponentDelta[]): string {
-  const head = `The slowest 1% (${slow.count} requests, mean ${slow.meanDurationMs.toFixed(1)} ms) take ` +
+  const head = `The requests at or above p99 (${slow.count}, mean ${slow.meanDurationMs.toFixed(1)} ms) take ` +
     `${growthMs.toFixed(1)} ms longer than requests around the median (${median.count}, mean ${median.meanDurationMs.toFixed(1)} ms).`;
   if (growthMs <= 0) return head;
   const grown = time.filter((d) => d.delta > 0 && d.delta >= growthMs * 0.1).slice(0, 3)

@@ -5,7 +5,7 @@
  * failing service wrote, if any.
  */
 import { calleeOf, type TraceNode, type TraceTree } from './trace-tree.js';
-import { statusCodeOf } from './zipkin-span.js';
+import { ANALYZED_TAG, statusCodeOf } from './zipkin-span.js';
 
 export interface ChainLink {
   service: string;
@@ -25,7 +25,9 @@ export interface FailureExplanation {
   chain: ChainLink[];
   /** The last ERROR/CRITICAL log line of the failing service's span. */
   logLine?: string;
-  /** All of the above in at most four short lines. */
+  /** The last line of the shortened traceback (exception.stacktrace), where the error was raised. */
+  raisedAt?: string;
+  /** All of the above in at most five short lines. */
   summary: string;
 }
 
@@ -43,6 +45,7 @@ export function explainFailure(tree: TraceTree): FailureExplanation | undefined 
   const origin = chain[chain.length - 1]!.service;
   const message = truncate(deepest.error!, MAX_MESSAGE);
   const logLine = errorLogOf(deepest);
+  const raisedAt = lastTracebackLine(deepest);
   const requestFailed = failedRoots.length > 0;
 
   const where = deepest.kind === 'CLIENT'
@@ -54,7 +57,8 @@ export function explainFailure(tree: TraceTree): FailureExplanation | undefined 
     `trace ${tree.traceId}${deepest.spanPath ? `, span ${deepest.spanPath}` : ''}, at ${new Date(deepest.startUs / 1000).toISOString()}`,
   ];
   if (logLine) lines.push(`log: ${truncate(logLine, MAX_MESSAGE)}`);
-  return { requestFailed, origin, message, spanPath: deepest.spanPath, chain, logLine, summary: lines.join('\n') };
+  if (raisedAt) lines.push(`raised at: ${truncate(raisedAt, MAX_MESSAGE)}`);
+  return { requestFailed, origin, message, spanPath: deepest.spanPath, chain, logLine, raisedAt, summary: lines.join('\n') };
 }
 
 function subtree(node: TraceNode): TraceNode[] {
@@ -94,6 +98,15 @@ function errorLogOf(node: TraceNode): string | undefined {
     if (lines.length > 0) return lines[lines.length - 1]!.value;
   }
   return undefined;
+}
+
+/** A Python traceback ends with the exception line; the line before it says where. */
+function lastTracebackLine(node: TraceNode): string | undefined {
+  const tb = node.span.tags?.[ANALYZED_TAG.exceptionStacktrace];
+  if (!tb) return undefined;
+  const lines = tb.split('\n').map((l) => l.trim()).filter((l) => l && l !== '…');
+  const where = [...lines].reverse().find((l) => l.startsWith('File '));
+  return where ?? lines[lines.length - 1];
 }
 
 function truncate(s: string, max: number): string {

@@ -3,10 +3,10 @@
  * each span's time split into own work, time in outgoing calls and (for a
  * CLIENT span whose callee logged) network time. Pure over Zipkin spans.
  */
-import { unionLength } from './intervals.js';
+import { unionLengthUs } from '../assemble/call-timing.js';
 import {
   ANALYZED_TAG, errorOf, isIncomplete, remoteServiceOf, serviceOf,
-  type SpanKind, type ZipkinSpan,
+  type SpanKind, type ZipkinEndpoint, type ZipkinSpan,
 } from './zipkin-span.js';
 
 export interface TraceNode {
@@ -22,7 +22,7 @@ export interface TraceNode {
   startUs: number;
   endUs: number;
   durationUs: number;
-  /** How far this span was moved to correct clock skew (0 when not moved). */
+  /** How far this span was moved to correct clock skew (0 when not moved; positive: later). */
   skewUs: number;
   depth: number;
   parent?: TraceNode;
@@ -32,7 +32,11 @@ export interface TraceNode {
   ownUs: number;
   /** Union of the children's intervals, clipped to this span. */
   callsUs: number;
-  /** CLIENT only: its duration minus its SERVER child's; undefined if the callee never logged. */
+  /**
+   * CLIENT only: its duration minus its SERVER child's (0 when the callee took
+   * longer than the call, which only a broken clock or a one-way call explains);
+   * undefined if the callee never logged.
+   */
   networkUs?: number;
   error?: string;
   incomplete: boolean;
@@ -161,29 +165,66 @@ function setDepth(node: TraceNode, depth: number): void {
 }
 
 /**
- * Like Zipkin's UI: a SERVER span under a CLIENT span runs on another host
- * whose clock may be off. When it falls outside its CLIENT span it is moved,
- * with everything below it, to sit centred inside (equal network time each
- * way). A callee longer than its caller's call cannot fit and is left alone.
+ * Clock skew, the way Zipkin's UI corrects it (zipkin-lens
+ * src/zipkin/clock-skew.js, treeCorrectedForClockSkew / getClockSkew): only a
+ * SERVER span directly under a CLIENT span on another host can be skewed.
+ * When the server appears to start before its client, it is moved to sit
+ * centred in the client's interval (latency = half the difference of the two
+ * durations each way), or 1 µs after the client's start when the server took
+ * longer than the client. The same skew then applies to every span below it on
+ * the same host, until a span detects skew of its own.
+ *
+ * Two differences, both deliberate: Zipkin needs an IP on both endpoints to
+ * tell hosts apart; without IPs we take different service names as different
+ * hosts (each service has its own sidecar). And Zipkin leaves alone a server
+ * that starts inside its client but ends after it (the server's clock runs
+ * ahead); we move that one too, since its picture is as impossible.
+ * Durations are never changed: only positions.
  */
-function correctSkew(node: TraceNode): void {
-  for (const child of node.children) {
-    if (node.kind === 'CLIENT' && child.kind === 'SERVER') {
-      const outside = child.startUs < node.startUs || child.endUs > node.endUs;
-      if (outside && child.durationUs <= node.durationUs && !child.incomplete && !node.incomplete) {
-        const shift = node.startUs + (node.durationUs - child.durationUs) / 2 - child.startUs;
-        shiftSubtree(child, shift);
-        child.skewUs = shift;
-      }
-    }
-    correctSkew(child);
-  }
+interface Skew {
+  host: ZipkinEndpoint & { service: string };
+  us: number;
 }
 
-function shiftSubtree(node: TraceNode, shiftUs: number): void {
-  node.startUs += shiftUs;
-  node.endUs += shiftUs;
-  for (const c of node.children) shiftSubtree(c, shiftUs);
+function correctSkew(node: TraceNode, fromParent?: Skew): void {
+  if (fromParent && sameHost(fromParent.host, node)) shiftNode(node, fromParent.us);
+  let skew = skewOf(node);
+  if (skew) shiftNode(node, skew.us);
+  else skew = fromParent;
+  for (const c of node.children) correctSkew(c, skew);
+}
+
+function skewOf(node: TraceNode): Skew | undefined {
+  const client = node.parent;
+  if (!client || client.kind !== 'CLIENT' || node.kind !== 'SERVER') return undefined;
+  if (client.incomplete || node.incomplete) return undefined;
+  if (sameHost(hostOf(client), node)) return undefined;
+  const startsBefore = node.startUs < client.startUs;
+  const endsAfter = node.endUs > client.endUs;
+  if (!startsBefore && !endsAfter) return undefined;
+  const targetStartUs = client.durationUs < node.durationUs
+    ? client.startUs + 1
+    : client.startUs + (client.durationUs - node.durationUs) / 2;
+  const us = Math.round(node.startUs - targetStartUs);
+  return us === 0 ? undefined : { host: hostOf(node), us };
+}
+
+function hostOf(n: TraceNode): Skew['host'] {
+  return { ...n.span.localEndpoint, service: n.service };
+}
+
+/** Zipkin's ipsMatch, falling back to the service name when neither side has an IP. */
+function sameHost(h: Skew['host'], n: TraceNode): boolean {
+  const e = n.span.localEndpoint ?? {};
+  if (h.ipv6 && e.ipv6) return h.ipv6 === e.ipv6;
+  if (h.ipv4 || e.ipv4) return h.ipv4 === e.ipv4;
+  return h.service === n.service;
+}
+
+function shiftNode(node: TraceNode, skewUs: number): void {
+  node.startUs -= skewUs;
+  node.endUs -= skewUs;
+  node.skewUs -= skewUs;
 }
 
 function sortByStart(nodes: TraceNode[]): TraceNode[] {
@@ -197,11 +238,11 @@ function collect(node: TraceNode, out: TraceNode[]): void {
 }
 
 function computeTimes(node: TraceNode): void {
-  node.callsUs = unionLength(node.children, node.startUs, node.endUs);
+  node.callsUs = unionLengthUs(node.children, node.startUs, node.endUs);
   node.ownUs = node.durationUs - node.callsUs;
   if (node.kind === 'CLIENT') {
-    const server = node.children.find((c) => c.kind === 'SERVER');
-    node.networkUs = server ? node.durationUs - server.durationUs : undefined;
+    const server = serverChildOf(node);
+    node.networkUs = server ? Math.max(0, node.durationUs - server.durationUs) : undefined;
   }
 }
 

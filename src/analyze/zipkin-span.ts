@@ -3,6 +3,7 @@
  * (test/fixtures/zipkin-api/zipkin2-api.yaml), plus the few accessors that
  * know which tags requestflow writes. Plain data: tests build these by hand.
  */
+import { TAG } from '../assemble/tag-names.js';
 
 export type SpanKind = 'CLIENT' | 'SERVER' | 'PRODUCER' | 'CONSUMER';
 
@@ -44,15 +45,17 @@ export interface ZipkinDependencyLink {
   errorCount?: number;
 }
 
-/** Tags requestflow writes that the analysis reads (see src/assemble/tag-names.ts). */
+/** Tags requestflow writes that the analysis reads. */
 export const ANALYZED_TAG = {
   error: 'error',
-  spanPath: 'hulu.span_id',
-  requestId: 'hulu.request_id',
-  statusCode: 'http.status_code',
-  peerService: 'peer.service',
-  codeFunction: 'code.function',
-  incomplete: 'requestflow.incomplete',
+  spanPath: TAG.spanPath,
+  requestId: TAG.requestId,
+  statusCode: TAG.httpStatusCode,
+  peerService: TAG.peerService,
+  codeFunction: TAG.codeFunction,
+  exceptionMessage: TAG.exceptionMessage,
+  exceptionStacktrace: TAG.exceptionStacktrace,
+  incomplete: TAG.incomplete,
 } as const;
 
 export function serviceOf(span: ZipkinSpan): string {
@@ -82,6 +85,8 @@ export function errorOf(span: ZipkinSpan): string | undefined {
   return undefined;
 }
 
+/** The sidecar writes missing_end, missing_start or missing_start_and_end. */
 export function isIncomplete(span: ZipkinSpan): boolean {
-  return span.tags?.[ANALYZED_TAG.incomplete] === 'true';
+  const v = span.tags?.[ANALYZED_TAG.incomplete];
+  return v !== undefined && v !== '' && v !== 'false';
 }

@@ -321,6 +321,11 @@ export class SpanAssembler {
         .join('; '));
       tags[TAG.sequentialCallee] = t.sequential[0]!.callee;
     }
+    if (t.parallel.length) {
+      tags[TAG.parallelCalls] = this.tag(t.parallel
+        .map((g) => `${g.callees.length} calls at once (${g.callees.join(', ')}) wall_ms=${ms(g.wallUs)} sum_ms=${ms(g.sumUs)}`)
+        .join('; '));
+    }
   }
 
   private lastTrace?: { requestId: string; traceId: string; how: ReturnType<typeof traceIdFor>['how'] };

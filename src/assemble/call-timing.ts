@@ -2,13 +2,17 @@
  * Where a SERVER span's time went, from its own service's logs alone:
  * own time (duration minus the union of its outgoing calls), time in calls,
  * per-callee totals, and runs of sequential calls to one callee that a single
- * batched call could replace. Pure; times in microseconds.
+ * batched call could replace, and groups of calls that ran in parallel.
+ * Pure; times in microseconds.
  */
 
-export interface CallInterval {
-  callee: string;
+export interface Interval {
   startUs: number;
   endUs: number;
+}
+
+export interface CallInterval extends Interval {
+  callee: string;
 }
 
 export interface CalleeTotal {
@@ -17,12 +21,15 @@ export interface CalleeTotal {
   totalUs: number;
 }
 
-export interface SequentialRun {
+export interface SequentialRun<T extends CallInterval = CallInterval> {
   callee: string;
   count: number;
   totalUs: number;
+  longestUs: number;
   /** What one batched call could save: the run's total minus its longest call. */
   savingUs: number;
+  /** The calls of the run, in start order. */
+  calls: T[];
 }
 
 export interface CallTiming {
@@ -30,10 +37,21 @@ export interface CallTiming {
   selfUs: number;
   callees: CalleeTotal[];
   sequential: SequentialRun[];
+  parallel: ParallelGroup[];
+}
+
+/** Calls that overlapped one another: they ran in parallel and count once in callsUs. */
+export interface ParallelGroup {
+  /** Callees of the group in start order, with repeats. */
+  callees: string[];
+  /** From the first start to the last end. */
+  wallUs: number;
+  /** The calls' durations added up: what they would take one after another. */
+  sumUs: number;
 }
 
 /** Total length of the union of intervals clipped to [fromUs, toUs]. */
-export function unionLengthUs(intervals: readonly CallInterval[], fromUs: number, toUs: number): number {
+export function unionLengthUs(intervals: readonly Interval[], fromUs: number, toUs: number): number {
   const clipped = intervals
     .map((c) => [Math.max(c.startUs, fromUs), Math.min(c.endUs, toUs)] as const)
     .filter(([s, e]) => e > s)
@@ -56,40 +74,58 @@ export function unionLengthUs(intervals: readonly CallInterval[], fromUs: number
 
 /**
  * Runs of two or more calls to the same callee, each starting after the previous
- * one ended. Overlapping calls are parallel and break a run.
+ * one ended. Calls to that callee that overlapped one another ran in parallel:
+ * they belong to no run and end the one before them.
  */
-export function sequentialRuns(calls: readonly CallInterval[]): SequentialRun[] {
-  const byCallee = new Map<string, CallInterval[]>();
+export function sequentialRuns<T extends CallInterval>(calls: readonly T[]): SequentialRun<T>[] {
+  const byCallee = new Map<string, T[]>();
   for (const c of calls) {
     const list = byCallee.get(c.callee);
     if (list) list.push(c);
     else byCallee.set(c.callee, [c]);
   }
-  const runs: SequentialRun[] = [];
+  const runs: SequentialRun<T>[] = [];
   for (const [callee, list] of byCallee) {
     if (list.length < 2) continue;
-    list.sort((a, b) => a.startUs - b.startUs);
-    let run: CallInterval[] = [list[0]!];
+    let run: T[] = [];
     const close = () => {
       if (run.length >= 2) {
         const durations = run.map((c) => c.endUs - c.startUs);
         const totalUs = durations.reduce((a, b) => a + b, 0);
-        runs.push({ callee, count: run.length, totalUs, savingUs: totalUs - Math.max(...durations) });
+        const longestUs = Math.max(...durations);
+        runs.push({ callee, count: run.length, totalUs, longestUs, savingUs: totalUs - longestUs, calls: run });
       }
+      run = [];
     };
-    for (const c of list.slice(1)) {
-      const prev = run[run.length - 1]!;
-      if (c.startUs >= prev.endUs) {
-        run.push(c);
-      } else {
-        // Overlaps the previous call: they ran in parallel, so the sequential run ends here.
-        close();
-        run = [c];
-      }
+    for (const cluster of overlapClusters(list)) {
+      if (cluster.length === 1) run.push(cluster[0]!);
+      else close();
     }
     close();
   }
   return runs.sort((a, b) => b.savingUs - a.savingUs);
+}
+
+/**
+ * Groups intervals into clusters of transitively overlapping ones, in start
+ * order. Calls that merely touch (one ends as the next starts) ran one after
+ * another and fall into separate clusters.
+ */
+export function overlapClusters<T extends Interval>(items: readonly T[]): T[][] {
+  const sorted = [...items].sort((a, b) => a.startUs - b.startUs || a.endUs - b.endUs);
+  const clusters: T[][] = [];
+  let clusterEnd = -Infinity;
+  for (const it of sorted) {
+    const current = clusters[clusters.length - 1];
+    if (current && it.startUs < clusterEnd) {
+      current.push(it);
+      clusterEnd = Math.max(clusterEnd, it.endUs);
+    } else {
+      clusters.push([it]);
+      clusterEnd = it.endUs;
+    }
+  }
+  return clusters;
 }
 
 export function callTiming(startUs: number, endUs: number, calls: readonly CallInterval[]): CallTiming {
@@ -106,5 +142,10 @@ export function callTiming(startUs: number, endUs: number, calls: readonly CallI
     selfUs: Math.max(0, endUs - startUs - callsUs),
     callees: [...totals.values()].sort((a, b) => b.totalUs - a.totalUs),
     sequential: sequentialRuns(calls),
+    parallel: overlapClusters(calls).filter((g) => g.length >= 2).map((g) => ({
+      callees: g.map((c) => c.callee),
+      wallUs: Math.max(...g.map((c) => c.endUs)) - g[0]!.startUs,
+      sumUs: g.reduce((a, c) => a + c.endUs - c.startUs, 0),
+    })),
   };
 }

@@ -30,10 +30,12 @@ export const TAG = {
   callsMs: 'time.calls_ms',
   /** Number of outgoing calls a SERVER span made. */
   callsCount: 'calls.count',
-  /** Per callee: `calls.<callee>` = "count=N total_ms=T". */
-  calleePrefix: 'calls.',
+  /** Per callee: `callee.<callee>` = "count=N total_ms=T". */
+  calleePrefix: 'callee.',
   /** Sequential runs of calls to one callee: "cache x5 total_ms=25.0 batch_saving_ms=20.0; ...". */
   sequentialCalls: 'calls.sequential',
+  /** Groups of calls that overlapped: "2 calls at once (cache, recs) wall_ms=20.000 sum_ms=28.000; ...". */
+  parallelCalls: 'calls.parallel',
   /** The callee of the costliest sequential run, for search. */
   sequentialCallee: 'calls.sequential_callee', // autocomplete
   /** Set when no end (or no start) of the span was seen: missing_end | missing_start. */

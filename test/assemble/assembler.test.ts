@@ -152,7 +152,7 @@ t.test('a request across two services: SERVER, CLIENT and the callee SERVER, lin
       tags: {
         'hulu.request_id': REQ, 'hulu.span_id': '1', 'deployment.environment': 'staging', 'host.name': 'node-a1',
         'http.method': 'POST', 'http.path': '/shelf', 'http.host': 'catalog.internal', 'http.status_code': '200',
-        'time.self_ms': '30.000', 'time.calls_ms': '20.000', 'calls.count': '1', 'calls.pricing': 'count=1 total_ms=20.000',
+        'time.self_ms': '30.000', 'time.calls_ms': '20.000', 'calls.count': '1', 'callee.pricing': 'count=1 total_ms=20.000',
       },
     },
   ]);
@@ -255,7 +255,7 @@ t.test('tags of a SERVER span with an exception, and of its CLIENT call', async 
     'exception.message': 'cache unavailable',
     // 14 non-blank lines: the last 12, after a marker
     'exception.stacktrace': ['…', ...Array.from({ length: 12 }, (_, i) => `line ${i + 3}`)].join('\n'),
-    'time.self_ms': '3.800', 'time.calls_ms': '7.500', 'calls.count': '1', 'calls.georedis': 'count=1 total_ms=7.500',
+    'time.self_ms': '3.800', 'time.calls_ms': '7.500', 'calls.count': '1', 'callee.georedis': 'count=1 total_ms=7.500',
   }, 'SERVER: no headers or body by default');
   t.strictSame(server.status, failed('cache unavailable'));
   t.equal(server.durationUs, 11_300);
@@ -457,7 +457,7 @@ t.test('a runaway record: every tag value, tag key and span name within the limi
     if ((s.status.message ?? '').length > max) tooLong.push(`${s.kind} error (${s.status.message!.length})`);
     for (const [k, v] of Object.entries(s.tags)) {
       if (String(v).length > max) tooLong.push(`${s.kind} ${k.slice(0, 20)} value (${String(v).length})`);
-      if (k.length > 'calls.'.length + max) tooLong.push(`${s.kind} key ${k.slice(0, 20)} (${k.length})`);
+      if (k.length > 'callee.'.length + max) tooLong.push(`${s.kind} key ${k.slice(0, 20)} (${k.length})`);
     }
     for (const [, text] of s.annotations) if (text.length > max) tooLong.push(`${s.kind} annotation (${text.length})`);
   }
@@ -466,7 +466,7 @@ t.test('a runaway record: every tag value, tag key and span name within the limi
   t.equal(server.name, `${'M'.repeat(52)}…[truncated]`, 'the name keeps its start');
   t.equal(server.tags['http.method'], `${'M'.repeat(52)}…[truncated]`);
   t.equal(server.tags['calls.sequential_callee'], `${'d'.repeat(52)}…[truncated]`);
-  t.equal(server.tags[`calls.${'d'.repeat(52)}…[truncated]`], 'count=2 total_ms=2.000', 'per-callee tag under the cut name');
+  t.equal(server.tags[`callee.${'d'.repeat(52)}…[truncated]`], 'count=2 total_ms=2.000', 'per-callee tag under the cut name');
   t.ok(counters.get('truncated.span_name') === 3, `span names cut and counted (${counters.get('truncated.span_name')})`);
   // The ids come from the whole path, not the cut tag.
   t.equal(server.spanId, sid(deepPath, 'server', server.traceId));
@@ -504,24 +504,26 @@ t.test('timing tags: own time, calls, per callee, sequential runs and parallel c
   for (const [path, , , to] of calls) events.push(depEnd('s', '1', path, to));
   events.push(reqEnd('s', '1', 100));
   const server = one(spansOf(events).spans, 'SERVER');
-  const timing = Object.fromEntries(Object.entries(server.tags).filter(([k]) => k.startsWith('time.') || k.startsWith('calls.')));
+  const timing = Object.fromEntries(Object.entries(server.tags).filter(([k]) => k.startsWith('time.') || k.startsWith('calls.') || k.startsWith('callee.')));
   t.strictSame(timing, {
     // union of calls: 5 + 6 + 4.5 + 30 (1.5 lies inside 1.4) + 1.234 = 46.734 ms
     'time.calls_ms': '46.734',
     'time.self_ms': '53.266',
     'calls.count': '6',
-    'calls.cache': 'count=3 total_ms=15.500',
-    'calls.db': 'count=2 total_ms=40.000',
-    'calls.search': 'count=1 total_ms=1.234',
+    'callee.cache': 'count=3 total_ms=15.500',
+    'callee.db': 'count=2 total_ms=40.000',
+    'callee.search': 'count=1 total_ms=1.234',
     // one batched call instead of three: 15.5 - the longest (6) = 9.5 ms saved
     'calls.sequential': 'cache x3 total_ms=15.500 batch_saving_ms=9.500',
     'calls.sequential_callee': 'cache',
+    // db 1.5 (50-60) lies inside db 1.4 (40-70): 30 ms of wall time for 40 ms of calls
+    'calls.parallel': '2 calls at once (db, db) wall_ms=30.000 sum_ms=40.000',
   });
 });
 
 t.test('no calls: no timing tags', async (t) => {
   const { spans } = spansOf([reqStart('s', '1', 0), reqEnd('s', '1', 10)]);
-  t.strictSame(Object.keys(spans[0]!.tags).filter((k) => k.startsWith('time.') || k.startsWith('calls.')), []);
+  t.strictSame(Object.keys(spans[0]!.tags).filter((k) => k.startsWith('time.') || k.startsWith('calls.') || k.startsWith('callee.')), []);
 });
 
 // One request of two services, written once one line per event and once as
@@ -583,7 +585,7 @@ t.test('flat and aggregated input give the same spans, field by field', async (t
       'hulu.request_id': REQ, 'hulu.span_id': '1', 'deployment.environment': 'prod', 'host.name': 'node-catalog',
       'http.method': 'POST', 'http.path': '/shelf', 'http.host': 'catalog.internal', 'http.status_code': '200',
       // 1764511501.2318 - .180112 = 51.688 ms; the call .19002 .. .20901 = 18.990 ms
-      'time.self_ms': '32.698', 'time.calls_ms': '18.990', 'calls.count': '1', 'calls.pricing': 'count=1 total_ms=18.990',
+      'time.self_ms': '32.698', 'time.calls_ms': '18.990', 'calls.count': '1', 'callee.pricing': 'count=1 total_ms=18.990',
     },
     annotations: [[1764511501185020, 'WARNING app.tracking: slow profile {"ms":12,"token":"[redacted]"}']],
   });

@@ -25,7 +25,7 @@ t.test('unionLengthUs', async (t) => {
 });
 
 t.test('sequentialRuns', async (t) => {
-  const cases: Array<[name: string, calls: CallInterval[], expected: ReturnType<typeof sequentialRuns>]> = [
+  const cases: Array<[name: string, calls: CallInterval[], expected: { callee: string; count: number; totalUs: number; savingUs: number }[]]> = [
     ['none', [], []],
     ['a single call is no run', [c('cache', 0, 5)], []],
     ['two one after another', [c('cache', 0, 5), c('cache', 5, 8)],
@@ -37,18 +37,24 @@ t.test('sequentialRuns', async (t) => {
     ['different callees are no run', [c('a', 0, 5), c('b', 6, 10)], []],
     ['given out of order', [c('cache', 20, 24), c('cache', 0, 6), c('cache', 10, 15)],
       [{ callee: 'cache', count: 3, totalUs: 15, savingUs: 9 }]],
-    ['an overlap splits a run in two', [c('k', 0, 4), c('k', 5, 9), c('k', 8, 12), c('k', 13, 20)],
-      [{ callee: 'k', count: 2, totalUs: 8, savingUs: 4 }, { callee: 'k', count: 2, totalUs: 11, savingUs: 4 }]],
+    // The overlapping pair ran in parallel; the single calls either side of it make no run.
+    ['an overlapping pair leaves no run', [c('k', 0, 4), c('k', 5, 9), c('k', 8, 12), c('k', 13, 20)], []],
+    ['an overlapping pair splits two runs', [c('k', 0, 4), c('k', 5, 9), c('k', 10, 14), c('k', 13, 16), c('k', 17, 20), c('k', 21, 30)],
+      [{ callee: 'k', count: 2, totalUs: 8, savingUs: 4 }, { callee: 'k', count: 2, totalUs: 12, savingUs: 3 }]],
     ['runs sorted by saving, largest first', [c('small', 0, 2), c('small', 3, 5), c('big', 0, 10), c('big', 11, 21), c('big', 22, 25)],
       [{ callee: 'big', count: 3, totalUs: 23, savingUs: 13 }, { callee: 'small', count: 2, totalUs: 4, savingUs: 2 }]],
     ['another callee in between does not break a run', [c('cache', 0, 5), c('db', 5, 7), c('cache', 7, 10)],
       [{ callee: 'cache', count: 2, totalUs: 8, savingUs: 3 }]],
   ];
-  for (const [name, calls, expected] of cases) t.strictSame(sequentialRuns(calls), expected, name);
+  for (const [name, calls, expected] of cases) {
+    const runs = sequentialRuns(calls).map(({ callee, count, totalUs, savingUs }) => ({ callee, count, totalUs, savingUs }));
+    t.strictSame(runs, expected, name);
+  }
 });
 
 t.test('callTiming', async (t) => {
-  const cases: Array<[name: string, startUs: number, endUs: number, calls: CallInterval[], expected: ReturnType<typeof callTiming>]> = [
+  type Expected = Omit<ReturnType<typeof callTiming>, 'sequential' | 'parallel'> & { sequential: { callee: string; count: number; totalUs: number; savingUs: number }[] };
+  const cases: Array<[name: string, startUs: number, endUs: number, calls: CallInterval[], expected: Expected]> = [
     ['no calls: all own time', 0, 100, [], { callsUs: 0, selfUs: 100, callees: [], sequential: [] }],
     ['one call', 0, 100, [c('db', 10, 40)],
       { callsUs: 30, selfUs: 70, callees: [{ callee: 'db', count: 1, totalUs: 30 }], sequential: [] }],
@@ -60,5 +66,42 @@ t.test('callTiming', async (t) => {
       { callsUs: 150, selfUs: 850, callees: [{ callee: 'cache', count: 3, totalUs: 150 }],
         sequential: [{ callee: 'cache', count: 3, totalUs: 150, savingUs: 90 }] }],
   ];
-  for (const [name, startUs, endUs, calls, expected] of cases) t.strictSame(callTiming(startUs, endUs, calls), expected, name);
+  // Parallel groups are checked in the rows below.
+  for (const [name, startUs, endUs, calls, expected] of cases) {
+    const { callsUs, selfUs, callees, sequential } = callTiming(startUs, endUs, calls);
+    const runs = sequential.map(({ callee, count, totalUs, savingUs }) => ({ callee, count, totalUs, savingUs }));
+    t.strictSame({ callsUs, selfUs, callees, sequential: runs }, expected, name);
+  }
 });
+
+// Sequential runs and parallel groups together (the calls.sequential and
+// calls.parallel tags), in ms for readability.
+const ms = (callee: string, startMs: number, endMs: number): CallInterval => ({ callee, startUs: startMs * 1000, endUs: endMs * 1000 });
+
+const rows: { name: string; calls: CallInterval[]; selfMs: number; callsMs: number; sequential: [string, number, number, number][]; parallel: string[][] }[] = [
+  { name: 'five single gets one after another: one run, saving = total minus the longest',
+    calls: [ms('cache', 0, 2), ms('cache', 3, 5), ms('cache', 6, 8), ms('cache', 9, 11), ms('cache', 12, 16)],
+    selfMs: 100 - 12, callsMs: 12, sequential: [['cache', 5, 12, 8]], parallel: [] },
+  { name: 'calls that touch (one ends as the next starts) are sequential',
+    calls: [ms('db', 10, 20), ms('db', 20, 30)], selfMs: 80, callsMs: 20, sequential: [['db', 2, 20, 10]], parallel: [] },
+  { name: 'overlapping calls to one callee are parallel, not a run',
+    calls: [ms('db', 10, 30), ms('db', 15, 35)], selfMs: 75, callsMs: 25, sequential: [], parallel: [['db', 'db']] },
+  { name: 'a parallel pair between single calls splits the run',
+    calls: [ms('db', 0, 5), ms('db', 6, 10), ms('db', 20, 30), ms('db', 22, 28), ms('db', 40, 45), ms('db', 50, 52)],
+    selfMs: 100 - 26, callsMs: 26, sequential: [['db', 2, 9, 4], ['db', 2, 7, 2]], parallel: [['db', 'db']] },
+  { name: 'calls to other callees in between do not break a run',
+    calls: [ms('cache', 0, 3), ms('db', 4, 10), ms('cache', 11, 14)], selfMs: 88, callsMs: 12, sequential: [['cache', 2, 6, 3]], parallel: [] },
+  { name: 'different callees in parallel count once in time in calls',
+    calls: [ms('recs', 10, 40), ms('cache', 10, 18)], selfMs: 70, callsMs: 30, sequential: [], parallel: [['cache', 'recs']] },
+];
+
+for (const row of rows) {
+  t.test(row.name, async (t) => {
+    const timing = callTiming(0, 100_000, row.calls);
+    t.equal(timing.selfUs, row.selfMs * 1000, 'own time');
+    t.equal(timing.callsUs, row.callsMs * 1000, 'time in calls (union)');
+    t.same(timing.sequential.map((r) => [r.callee, r.count, r.totalUs / 1000, r.savingUs / 1000]).sort(), [...row.sequential].sort(),
+      'sequential runs: callee, count, total ms, saving ms');
+    t.same(timing.parallel.map((g) => g.callees), row.parallel, 'parallel groups');
+  });
+}

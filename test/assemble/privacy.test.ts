@@ -120,7 +120,7 @@ function tagsOf(privacy: Partial<PrivacyOptions>): { server: Record<string, unkn
   const spans: ReadableSpan[] = a.add(EVENTS, 0);
   const pick = (path: string, kind: number) => {
     const s = spans.find((x) => x.attributes['hulu.span_id'] === path && x.kind === kind)!;
-    const { 'hulu.request_id': _r, 'time.self_ms': _s, 'time.calls_ms': _c, 'calls.count': _n, 'calls.sessions': _k, 'service.name': _v, ...rest } = s.attributes;
+    const { 'hulu.request_id': _r, 'time.self_ms': _s, 'time.calls_ms': _c, 'calls.count': _n, 'callee.sessions': _k, 'service.name': _v, ...rest } = s.attributes;
     return rest;
   };
   return { server: pick('1', 1), client: pick('1.1', 2) };

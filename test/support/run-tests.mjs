@@ -12,13 +12,15 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { startZipkin } from '../../dist/demo/zipkin-server.js';
 import { ZipkinJarError } from '../../dist/demo/zipkin-jar.js';
+import { AUTOCOMPLETE_KEYS } from '../../dist/assemble/tag-names.js';
 
 const args = process.argv.slice(2);
 
 let zipkin;
 try {
   const t0 = Date.now();
-  zipkin = await startZipkin();
+  // The tag keys the README tells ops to list in AUTOCOMPLETE_KEYS, so tests see Zipkin as deployed.
+  zipkin = await startZipkin({ env: { AUTOCOMPLETE_KEYS: AUTOCOMPLETE_KEYS.join(',') } });
   process.stderr.write(`[tests] Zipkin ${zipkin.baseUrl} (pid ${zipkin.pid}) healthy after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 } catch (err) {
   process.stderr.write(`${err instanceof ZipkinJarError ? err.message : err.stack ?? err}\n`);

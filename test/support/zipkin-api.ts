@@ -154,3 +154,21 @@ export async function findTraces(baseUrl: string, q: FindTracesQuery = {}): Prom
   const { lookbackMs, ...rest } = q;
   return getJson<ZipkinSpan[][]>(`${baseUrl}/api/v2/traces${query({ ...rest, lookback: lookbackMs })}`);
 }
+
+/**
+ * Polls until Zipkin holds `traces` traces of a service with `spans` spans in
+ * all (everything several sidecars sent has landed); returns them.
+ */
+export async function waitForTraces(
+  baseUrl: string,
+  { serviceName, traces, spans, timeoutMs = 60_000 }: { serviceName: string; traces: number; spans: number; timeoutMs?: number },
+): Promise<ZipkinSpan[][]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await findTraces(baseUrl, { serviceName, limit: traces * 2 + 10, endTs: Date.now() + 60_000, lookbackMs: 24 * 3600_000 });
+    const n = found.reduce((a, t) => a + t.length, 0);
+    if (found.length === traces && n === spans) return found;
+    if (Date.now() > deadline) throw new Error(`${serviceName}: wanted ${traces} traces with ${spans} spans within ${timeoutMs} ms, saw ${found.length} with ${n}`);
+    await sleep(500);
+  }
+}
