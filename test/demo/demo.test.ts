@@ -10,7 +10,7 @@
 //   then recommendations and the gateway answer 502. kv logs nothing.
 // Finally: the services' logs lint clean, and Ctrl-C stops every process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,7 +162,10 @@ t.test('the demo: traces in Zipkin as the scenario says, clean logs, Ctrl-C stop
   const zipkin = zipkinBaseUrl();
   const logDir = mkdtempSync(join(tmpdir(), 'rf-demo-'));
   const demo = startDemoProcess(['--zipkin-base-url', zipkin, '--rps', '1', '--log-dir', logDir]);
-  t.teardown(() => { if (demo.child.exitCode === null) demo.child.kill('SIGKILL'); });
+  t.teardown(() => {
+    if (demo.child.exitCode === null) demo.child.kill('SIGKILL');
+    rmSync(logDir, { recursive: true, force: true });
+  });
   await until('"Running until Ctrl-C"', () => demo.stdout().includes('Running until Ctrl-C.'), demo);
   const out = demo.stdout();
   const gateway = /gateway: +(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
@@ -213,7 +216,9 @@ t.test('a Zipkin port that is taken: a clear message, exit 1, nothing started', 
   await new Promise<void>((r) => blocker.listen(0, r));
   t.teardown(() => blocker.close());
   const port = (blocker.address() as { port: number }).port;
-  const demo = startDemoProcess(['--port', String(port), '--log-dir', mkdtempSync(join(tmpdir(), 'rf-demo-'))]);
+  const logDir = mkdtempSync(join(tmpdir(), 'rf-demo-'));
+  t.teardown(() => rmSync(logDir, { recursive: true, force: true }));
+  const demo = startDemoProcess(['--port', String(port), '--log-dir', logDir]);
   const code = await Promise.race([demo.exited, sleep(60_000).then(() => 'timeout')]);
   t.equal(code, 1);
   t.match(demo.stdout(), new RegExp(`port ${port} is in use.*--port N`));

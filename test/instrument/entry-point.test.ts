@@ -3,7 +3,7 @@
 // sidecar's dependencies (OpenTelemetry, yargs, zod, ...) and no other part of
 // requestflow. Every module the process resolves is recorded by a loader hook.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,7 +18,7 @@ const program = `
 const rf = await import('requestflow/instrument');
 const http = await import('node:http');
 const lines = [];
-const inst = rf.createInstrumentation({ serviceName: 'probe', output: { write: (l) => { lines.push(l); return true; } } });
+const inst = rf.createInstrumentation({ serviceName: 'probe', output: { write: (text) => { lines.push(...text.split('\\n').filter(Boolean)); return true; } } });
 const dep = http.createServer((req, res) => res.end('ok')).listen(0, '127.0.0.1');
 await new Promise((r) => dep.once('listening', r));
 const server = http.createServer(inst.wrapServer(async (req, res) => {
@@ -36,7 +36,9 @@ console.log(JSON.stringify({ status: res.status, header: res.headers.get('x-hulu
 `;
 
 t.test('importing requestflow/instrument loads only node: built-ins and dist/instrument/', async (t) => {
-  const record = join(mkdtempSync(join(tmpdir(), 'rf-imports-')), 'imports.txt');
+  const dir = mkdtempSync(join(tmpdir(), 'rf-imports-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const record = join(dir, 'imports.txt');
   const r = spawnSync(process.execPath, ['--import', register, '--input-type=module', '-e', program], {
     cwd: repoRoot,
     env: { ...process.env, RECORD_IMPORTS_FILE: record, NODE_OPTIONS: '' },

@@ -2,7 +2,7 @@
 // README's example output, and agreement with the daemon itself: on the same
 // input, lint's errors are exactly the records `requestflow --once` rejects,
 // its skip warnings the lines it skips, and its records the records it reads.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -73,6 +73,7 @@ t.test('--json, --max-findings, and an unreadable input', async (t) => {
 
 t.test('a line longer than limits.maxLineBytes is an error', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rf-lint-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const config = join(dir, 'c.yaml');
   writeFileSync(config, 'limits:\n  maxLineBytes: 1024\n');
   const log = join(dir, 'long.log');
