@@ -9,6 +9,8 @@
  *           -> catalog -> kv x2 / x5  (sequential single gets)
  *           -> recommendations -> ranking -> kv  (fails for users % 7 == 0)
  *
+ * In the log directory: <service>.log for the five services (what requestflow
+ * follows), and kv.out, requestflow.out, load.out for the other processes.
  * startDemo() returns once every process is up; stop() ends them all, by pid.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -93,7 +95,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
       children.push(child);
       urls[name] = `http://127.0.0.1:${await listeningPort(child)}`;
     };
-    await start('kv', { PORT: '0', KV_LATENCY_MS: String(opts.kvLatencyMs ?? 15) }, join(opts.logDir, 'kv.stdout.log'));
+    await start('kv', { PORT: '0', KV_LATENCY_MS: String(opts.kvLatencyMs ?? 15) }, join(opts.logDir, 'kv.out'));
     const serviceLogs: string[] = [];
     for (const s of INSTRUMENTED) {
       const logFile = join(opts.logDir, `${s.name}.log`);
@@ -110,7 +112,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
       }, logFile);
     }
 
-    const requestflowLog = join(opts.logDir, 'requestflow.log');
+    const requestflowLog = join(opts.logDir, 'requestflow.out');
     writeFileSync(requestflowLog, '');
     const requestflow = spawnWithLog('requestflow', process.execPath,
       [requestflowBinary, '--zipkin-url', `${zipkinBaseUrl}/api/v2/spans`, ...serviceLogs], requestflowLog);
@@ -118,7 +120,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     await waitForLogLine(requestflow, requestflowLog, '"msg":"started"');
 
     if (opts.rps > 0) {
-      children.push(forkWithLog('load', loadGenerator, [], { ...process.env, GATEWAY_URL: urls.gateway, RPS: String(opts.rps) }, join(opts.logDir, 'load.log')));
+      children.push(forkWithLog('load', loadGenerator, [], { ...process.env, GATEWAY_URL: urls.gateway, RPS: String(opts.rps) }, join(opts.logDir, 'load.out')));
     }
     const processes = [
       ...(zipkin ? [{ name: 'zipkin', pid: zipkin.pid }] : []),
