@@ -4,17 +4,19 @@
  *   0  done (--once: everything accepted by Zipkin)
  *   1  --once: some spans could not be exported
  *   2  bad usage or configuration (before any file is opened)
+ * Subcommands (analyze, lint) set process.exitCode in their handlers.
  */
 import { registerAnalyze } from './analyze/command.js';
 import { parseCli } from './cli.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
+import { registerLint } from './lint/lint-command.js';
 import { Logger } from './observe/logger.js';
 import { runFollow } from './run/run-follow.js';
 import { runOnce } from './run/run-once.js';
 
 async function main(): Promise<number> {
-  const cmd = await parseCli(process.argv.slice(2), [registerAnalyze]);
+  const cmd = await parseCli(process.argv.slice(2), [registerAnalyze, registerLint]);
   if (cmd.kind !== 'run') return Number(process.exitCode ?? 0);
   let config: Config;
   try {

@@ -81,7 +81,7 @@ export class Pipeline {
       }
       for (const conv of r.conversions) c.inc(`converted.${conv}`);
       if (r.rejectedEvents) {
-        for (const reason of r.rejectedEvents) c.inc(`rejected.${reason}`);
+        for (const e of r.rejectedEvents) c.inc(`rejected.${e.reason}`);
       }
       for (const e of r.events) c.inc(`records.${e.category}`);
       for (const s of this.assembler.add(r.events, nowMs)) spans.push(s);

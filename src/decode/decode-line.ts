@@ -15,8 +15,8 @@ import { decodeEvent, isEventCategory } from './decode-event.js';
 import { describeValue } from './describe-value.js';
 import { parseLenientJson } from './lenient-json.js';
 import { readLineFields, type LineFields } from './line-fields.js';
-import type { Conversion, DecodeResult, JsonObject, LogEvent, RejectReason, SkipReason } from './log-event.js';
-import { isJsonObject, isRejection, reject } from './rejection.js';
+import type { Conversion, DecodeResult, EventRejection, JsonObject, LogEvent, SkipReason } from './log-event.js';
+import { isJsonObject, isRejection, reject, type Rejection } from './rejection.js';
 
 const BYTE_ORDER_MARK = 0xfeff;
 const OPEN_BRACE = 0x7b;
@@ -79,22 +79,23 @@ function decodeAggregated(record: JsonObject, lineFields: LineFields, conversion
     return reject('invalid_events', `aggregated context.events is ${describeValue(inner)}, not an array`);
   }
   const events: LogEvent[] = [];
-  let rejectedEvents: RejectReason[] | undefined;
-  for (const source of inner) {
-    let rejected: RejectReason | undefined;
+  let rejectedEvents: EventRejection[] | undefined;
+  for (let index = 0; index < inner.length; index++) {
+    const source = inner[index];
+    let rejected: Rejection | undefined;
     if (!isJsonObject(source)) {
-      rejected = 'invalid_events';
+      rejected = reject('invalid_events', `event ${index} is ${describeValue(source)}, not an object`);
     } else {
       const category = source.category;
       if (typeof category !== 'string' || !isEventCategory(category)) {
-        rejected = 'unknown_category';
+        rejected = reject('unknown_category', `event ${index} category ${describeValue(category)} is not known`);
       } else {
         const event = decodeEvent(category, lineFields, source, conversions);
-        if (isRejection(event)) rejected = event.reason;
+        if (isRejection(event)) rejected = event;
         else events.push(event);
       }
     }
-    if (rejected !== undefined) (rejectedEvents ??= []).push(rejected);
+    if (rejected !== undefined) (rejectedEvents ??= []).push({ index, reason: rejected.reason, detail: rejected.detail });
   }
   return rejectedEvents === undefined
     ? { kind: 'events', events, conversions }

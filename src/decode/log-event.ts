@@ -126,9 +126,17 @@ export type Conversion =
   | 'non_standard_number'
   | 'byte_order_mark';
 
+/** An inner event of an aggregated line that was rejected while the rest of the line was kept. */
+export interface EventRejection {
+  /** Its position in context.events. */
+  index: number;
+  reason: RejectReason;
+  detail: string;
+}
+
 export type DecodeResult =
   | { kind: 'events'; events: LogEvent[]; conversions: Conversion[];
       /** Aggregated events the decoder rejected while keeping the rest of the record. */
-      rejectedEvents?: RejectReason[] }
+      rejectedEvents?: EventRejection[] }
   | { kind: 'skip'; reason: SkipReason }
   | { kind: 'reject'; reason: RejectReason; detail: string };

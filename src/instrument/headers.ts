@@ -6,18 +6,25 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { REQUEST_ID_HEADER, REQUEST_ID_HEADER_LC, SPAN_ID_HEADER, SPAN_ID_HEADER_LC } from './ids.js';
 
-const SENSITIVE_NAMES = new Set([
-  'cookie',
-  'set-cookie',
-  'authorization',
-  'proxy-authorization',
-  'x-api-key',
-]);
-const SENSITIVE_PATTERN = /token|secret|password|session/i;
+// Names that carry credentials: cookies, Authorization and its kin, API keys,
+// tokens, sessions, signatures. Broad on purpose: a header left out of the
+// log costs a little context; one logged wrongly leaks a credential. The
+// sidecar's privacy.sensitiveNamePattern covers the same words.
+const SENSITIVE_PATTERN = /token|secret|passw|pwd|session|auth|cookie|credential|signature|sig$|api[-_]?key|^key$|private/i;
+
+// Header names repeat from request to request: remember the answer (bounded,
+// so a client sending random names cannot grow it).
+const MAX_REMEMBERED_NAMES = 1024;
+const remembered = new Map<string, boolean>();
 
 /** True for header or parameter names whose values must never be logged. */
 export function isSensitiveName(name: string): boolean {
-  return SENSITIVE_NAMES.has(name.toLowerCase()) || SENSITIVE_PATTERN.test(name);
+  let sensitive = remembered.get(name);
+  if (sensitive === undefined) {
+    sensitive = SENSITIVE_PATTERN.test(name);
+    if (remembered.size < MAX_REMEMBERED_NAMES) remembered.set(name, sensitive);
+  }
+  return sensitive;
 }
 
 export type LoggedHeaders = Record<string, string | string[]>;

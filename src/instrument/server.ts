@@ -156,18 +156,24 @@ function statusLine(res: ServerResponse): string {
 function urlContext(req: Instrumented): Record<string, unknown> {
   const raw = req.originalUrl ?? req.url ?? '/';
   const host = req.headers.host ?? 'localhost';
+  // An absolute URL as the request target (sent to proxies) is the rare case.
+  if (!raw.startsWith('/')) return absoluteUrlContext(raw, host);
   const scheme = (req.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http';
-  let url: URL;
-  try {
-    // Concatenation, not new URL(raw, base): a path such as "//x" must not become a host.
-    url = new URL(raw.startsWith('/') ? `${scheme}://${host}${raw}` : raw);
-  } catch {
-    const q = raw.indexOf('?');
-    return { url_full: q < 0 ? raw : raw.slice(0, q), url_host: host, url_path: q < 0 ? raw : raw.slice(0, q), url_args: {} };
-  }
+  // Concatenation, not new URL(raw, base): a path such as "//x" must not become a host.
+  const origin = `${scheme}://${host}`;
+  const q = raw.indexOf('?');
+  if (q < 0) return { url_full: origin + raw, url_host: host, url_path: raw, url_args: {} };
+  const path = raw.slice(0, q);
+  const { args, query } = queryArgs(raw.slice(q + 1));
+  return { url_full: query === '' ? origin + path : `${origin}${path}?${query}`, url_host: host, url_path: path, url_args: args };
+}
+
+/** Query parameters as url_args, and the query string to log, both without sensitive names. */
+function queryArgs(queryString: string): { args: Record<string, string | string[]>; query: string } {
+  const params = new URLSearchParams(queryString);
   const args: Record<string, string | string[]> = {};
   let removed = false;
-  for (const [name, value] of url.searchParams) {
+  for (const [name, value] of params) {
     if (isSensitiveName(name)) {
       removed = true;
       continue;
@@ -175,8 +181,20 @@ function urlContext(req: Instrumented): Record<string, unknown> {
     const prev = args[name];
     args[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }
-  if (removed) {
-    for (const name of [...url.searchParams.keys()]) if (isSensitiveName(name)) url.searchParams.delete(name);
+  if (!removed) return { args, query: queryString };
+  for (const name of [...params.keys()]) if (isSensitiveName(name)) params.delete(name);
+  return { args, query: params.toString() };
+}
+
+function absoluteUrlContext(raw: string, host: string): Record<string, unknown> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    const q = raw.indexOf('?');
+    return { url_full: q < 0 ? raw : raw.slice(0, q), url_host: host, url_path: q < 0 ? raw : raw.slice(0, q), url_args: {} };
   }
+  const { args, query } = queryArgs(url.search.slice(1));
+  url.search = query;
   return { url_full: url.href, url_host: url.host, url_path: url.pathname, url_args: args };
 }

@@ -19,7 +19,9 @@ export function followWithTail(
   onLines: (lines: SplitLine[]) => Promise<void> | void,
   onError: (err: Error) => void,
 ): Follower {
-  const tail = new Tail(file, { fromBeginning: true, follow: true, flushAtEOF: true, useWatchFile: false });
+  // flushAtEOF stays off: it hands on the part of a line that is still being
+  // written as a line of its own (then the rest as another), losing the record.
+  const tail = new Tail(file, { fromBeginning: true, follow: true, flushAtEOF: false, useWatchFile: false });
   let batch: SplitLine[] = [];
   let scheduled = false;
   let busy = false;

@@ -287,8 +287,17 @@ t.test('aggregated records', async (t) => {
         { category: 'application', ...BASE, timeUs: 1764511620500000, message: 'kept' },
       ],
       conversions: ['timestamp_from_string'],
-      rejectedEvents: ['invalid_events', 'unknown_category', 'unknown_category', 'unknown_category',
-        'missing_timestamp', 'invalid_timestamp', 'missing_dependency_span_id', 'invalid_dependency_span_id', 'invalid_context'],
+      rejectedEvents: [
+        { index: 1, reason: 'invalid_events', detail: 'event 1 is 5, not an object' },
+        { index: 2, reason: 'unknown_category', detail: 'event 2 category "request_middle" is not known' },
+        { index: 3, reason: 'unknown_category', detail: 'event 3 category absent is not known' },
+        { index: 4, reason: 'unknown_category', detail: 'event 4 category "aggregated" is not known' },
+        { index: 5, reason: 'missing_timestamp', detail: 'no timestamp' },
+        { index: 6, reason: 'invalid_timestamp', detail: 'timestamp string "soon" is not a decimal number' },
+        { index: 7, reason: 'missing_dependency_span_id', detail: 'dependency_span_id is absent' },
+        { index: 8, reason: 'invalid_dependency_span_id', detail: 'dependency_span_id "1.2.x" is not a dotted decimal path' },
+        { index: 9, reason: 'invalid_context', detail: 'request_start context is "GET /", not an object' },
+      ],
     });
   });
 

@@ -2,6 +2,7 @@
 // and flat and aggregated output describe the same events.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
+import { decodeLine } from '../../src/decode/decode-line.js';
 import { createInstrumentation, type OutputMode } from '../../src/instrument/index.js';
 import { Capture, rawRequest, serve, trackingEvents, type Json } from './harness.js';
 
@@ -158,4 +159,55 @@ t.test('flat and aggregated: valid lines, the same events', async (t) => {
   const aggLine = aggregated.records.find((r) => r.category === 'aggregated' && r.tracking_id === IDS[1]);
   t.equal(aggLine.levelname, 'ERROR', 'aggregated line of a failed request');
   t.same(aggLine.environment, { name: 'staging' });
+});
+
+t.test("requestflow's own decoder reads every line, in both modes, as the same events", async (t) => {
+  const dep = await serve((req, res) => {
+    res.statusCode = req.url === '/fail' ? 502 : 200;
+    res.end();
+  });
+  t.teardown(dep.close);
+  const decoded: Record<string, Json[]> = {};
+  for (const mode of ['flat', 'aggregated'] as const) {
+    const run = await scenario(mode, dep.url);
+    const events: Json[] = [];
+    for (const line of run.lines) {
+      const r = decodeLine(line);
+      t.equal(r.kind, 'events', `${mode}: decoded, not skipped or rejected: ${line.slice(0, 80)}`);
+      if (r.kind !== 'events') continue;
+      t.same(r.conversions, [], `${mode}: nothing to repair`);
+      t.equal(r.rejectedEvents, undefined, `${mode}: no inner event rejected`);
+      events.push(...r.events);
+    }
+    decoded[mode] = events;
+  }
+  // What the decoder must see, written from the scenario: per request, start,
+  // the handler's application line, three calls (ok, 502, cache miss), end.
+  const shape = (e: Json) => [e.requestId, e.spanPath, e.category, e.callSpanPath, e.exception, e.statusCode, e.exceptionMessage];
+  const expected = [
+    [IDS[0], '1.2', 'request_start', undefined, undefined, undefined, undefined],
+    [IDS[0], '1.2', 'application', undefined, undefined, undefined, undefined],
+    [IDS[0], '1.2', 'dependency_start', '1.2.1', undefined, undefined, undefined],
+    [IDS[0], '1.2', 'dependency_end', '1.2.1', false, undefined, undefined],
+    [IDS[0], '1.2', 'dependency_start', '1.2.2', undefined, undefined, undefined],
+    [IDS[0], '1.2', 'dependency_end', '1.2.2', true, undefined, undefined],
+    [IDS[0], '1.2', 'dependency_start', '1.2.3', undefined, undefined, undefined],
+    [IDS[0], '1.2', 'dependency_end', '1.2.3', true, undefined, undefined],
+    [IDS[0], '1.2', 'request_end', undefined, undefined, 200, undefined],
+    [IDS[1], '1', 'request_start', undefined, undefined, undefined, undefined],
+    [IDS[1], '1', 'application', undefined, undefined, undefined, undefined],
+    [IDS[1], '1', 'dependency_start', '1.1', undefined, undefined, undefined],
+    [IDS[1], '1', 'dependency_end', '1.1', false, undefined, undefined],
+    [IDS[1], '1', 'dependency_start', '1.2', undefined, undefined, undefined],
+    [IDS[1], '1', 'dependency_end', '1.2', true, undefined, undefined],
+    [IDS[1], '1', 'dependency_start', '1.3', undefined, undefined, undefined],
+    [IDS[1], '1', 'dependency_end', '1.3', true, undefined, undefined],
+    [IDS[1], '1', 'request_end', undefined, undefined, 500, 'handler failed'],
+  ];
+  const byTime = (events: Json[]) => [...events].sort((a, b) => (a.requestId === b.requestId ? a.timeUs - b.timeUs : a.requestId === IDS[0] ? -1 : 1));
+  t.same(byTime(decoded.flat).map(shape), expected, 'flat');
+  t.same(byTime(decoded.aggregated).map(shape), expected, 'aggregated');
+  for (const e of decoded.flat) t.equal(e.service, 'svc');
+  const start = decoded.flat.find((e) => e.category === 'request_start' && e.requestId === IDS[0]);
+  t.match(start, { method: 'GET', path: '/fine', query: { q: '1' } }, 'request_start fields as the decoder reads them');
 });

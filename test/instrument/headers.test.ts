@@ -4,7 +4,8 @@ import { fetchHeadersWithPropagation, isSensitiveName, redactHeaders, withPropag
 const RID = '5f1c0e2a9b7d4c3e8a6f0b1d2c3e4f50';
 
 t.test('sensitive names', async (t) => {
-  const sensitive = ['cookie', 'Cookie', 'set-cookie', 'authorization', 'Proxy-Authorization', 'X-API-KEY', 'x-auth-token', 'X-Secret-Thing', 'password', 'x-session-id', 'JSESSIONID', 'access_token'];
+  const sensitive = ['cookie', 'Cookie', 'set-cookie', 'authorization', 'Proxy-Authorization', 'X-API-KEY', 'x-auth-token', 'X-Secret-Thing', 'password', 'x-session-id', 'JSESSIONID', 'access_token',
+    'x-goog-api-key', 'apikey', 'X-Amz-Security-Token', 'x-hub-signature', 'x-csrf-token', 'www-authenticate', 'x-client-credentials', 'key', 'sig', 'x-private-data', 'x-user-pwd'];
   const kept = ['accept', 'host', 'user-agent', 'x-hulu-request-id', 'content-type', 'x-api-version', 'x-forwarded-for'];
   for (const n of sensitive) t.ok(isSensitiveName(n), `${n} is sensitive`);
   for (const n of kept) t.notOk(isSensitiveName(n), `${n} is kept`);
