@@ -6,6 +6,7 @@
  *   2  bad usage or configuration (before any file is opened)
  */
 import { parseCli } from './cli.js';
+import { registerConfigCommands, runFlags } from './config/commands.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { Logger } from './observe/logger.js';
@@ -13,11 +14,11 @@ import { runFollow } from './run/run-follow.js';
 import { runOnce } from './run/run-once.js';
 
 async function main(): Promise<number> {
-  const cmd = await parseCli(process.argv.slice(2));
+  const cmd = await parseCli(process.argv.slice(2), [registerConfigCommands]);
   if (cmd.kind !== 'run') return Number(process.exitCode ?? 0);
   let config: Config;
   try {
-    config = loadConfig({ file: cmd.args.config, overrides: { 'zipkin.url': cmd.args.zipkinUrl } });
+    config = loadConfig({ file: cmd.args.config, flags: runFlags(cmd.args) });
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`requestflow: ${e.message}\n`);
