@@ -89,13 +89,19 @@ export async function startOpsServer(config: Config, pipeline: Pipeline, log: Lo
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.server.port, config.server.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.server.port, config.server.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    lag.stop();
+    log.error('server_failed', { host: config.server.host, port: config.server.port, error: (e as Error).message });
+    throw new Error(`cannot serve /healthz, /readyz, /metrics on ${config.server.host}:${config.server.port} (server.port): ${(e as Error).message}`);
+  }
   // Probes and scrapes are short; idle keep-alive sockets must not hold shutdown.
   server.keepAliveTimeout = 5_000;
   const port = (server.address() as AddressInfo).port;

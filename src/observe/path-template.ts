@@ -23,11 +23,20 @@ export function templatePath(path: string): string {
 
 function templateSegment(segment: string): string {
   if (segment === '') return segment;
+  // Fast path (most segments are words): no digit, no escape, no "@", not long.
+  let plainWord = segment.length <= MAX_SEGMENT_CHARS;
+  for (let i = 0; plainWord && i < segment.length; i++) {
+    const c = segment.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 37 /* % */ || c === 64 /* @ */) plainWord = false;
+  }
+  if (plainWord) return segment;
   let s = segment;
-  try {
-    s = decodeURIComponent(segment);
-  } catch {
-    // A broken %-escape is still a segment; template it as written.
+  if (segment.includes('%')) {
+    try {
+      s = decodeURIComponent(segment);
+    } catch {
+      // A broken %-escape is still a segment; template it as written.
+    }
   }
   if (NUMBER.test(s)) return ':id';
   if (UUID.test(s)) return ':uuid';

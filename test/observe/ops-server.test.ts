@@ -116,3 +116,16 @@ t.test('healthz fails while the event loop is blocked, and recovers', async (t) 
   await until('healthy again', () => get(ops.port, '/healthz'), (x) => x.status === 200);
   t.pass('recovered');
 });
+
+t.test('a taken port stops start-up with a message naming server.port', async (t) => {
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  const port = (taken.address() as { port: number }).port;
+  const logged: string[] = [];
+  const config = loadConfig({ env: {}, overrides: { 'server.port': port, 'server.host': '127.0.0.1' } });
+  const pipeline = new Pipeline(config, new Counters(), quiet());
+  await t.rejects(startOpsServer(config, pipeline, new Logger({ level: 'info', write: (l) => logged.push(l) })),
+    new RegExp(`cannot serve /healthz, /readyz, /metrics on 127\\.0\\.0\\.1:${port} \\(server\\.port\\): .*EADDRINUSE`));
+  t.match(logged.join(''), /"msg":"server_failed"/);
+  await new Promise<void>((r) => taken.close(() => r()));
+});
