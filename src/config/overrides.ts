@@ -8,9 +8,10 @@
  * Environment variables, derived from the schema:
  *   REQUESTFLOW_<SECTION>_<KEY> in UPPER_SNAKE_CASE, e.g. zipkin.url -> REQUESTFLOW_ZIPKIN_URL,
  *   export.batchMaxSpans -> REQUESTFLOW_EXPORT_BATCH_MAX_SPANS.
- * The downward-API variables a Kubernetes pod spec passes (DOWNWARD_API_ENV)
- * fill their keys too, below any REQUESTFLOW_* variable; a variable whose key
- * the schema does not (yet) declare is ignored.
+ * A few well-known variables (ENV_ALIASES: the downward-API variables a pod
+ * spec passes, and REQUESTFLOW_CONTAINER) fill their keys too, below any
+ * REQUESTFLOW_<SECTION>_<KEY> variable; an alias whose key the schema does
+ * not (yet) declare is ignored.
  */
 import { ConfigError } from './config-error.js';
 import { configKeys, ENV_PREFIX, findKey, type ConfigKey, type KeyKind } from './config-keys.js';
@@ -25,12 +26,13 @@ export interface OverrideLayer {
   origins: Record<string, string>;
 }
 
-/** Downward-API variable -> config key it fills (the Kubernetes mode's keys come with the log-file reader). */
-export const DOWNWARD_API_ENV: Readonly<Record<string, string>> = {
+/** Well-known variable -> the config key it fills (the Kubernetes mode's keys come with the log-file reader). */
+export const ENV_ALIASES: Readonly<Record<string, string>> = {
   POD_IP: 'zipkin.localIpv4',
-  POD_NAMESPACE: 'kubernetes.namespace',
-  POD_NAME: 'kubernetes.podName',
-  POD_UID: 'kubernetes.podUid',
+  POD_NAMESPACE: 'tail.kubernetes.namespace',
+  POD_NAME: 'tail.kubernetes.podName',
+  POD_UID: 'tail.kubernetes.podUid',
+  REQUESTFLOW_CONTAINER: 'tail.kubernetes.container',
 };
 
 export function emptyLayer(): OverrideLayer {
@@ -39,14 +41,14 @@ export function emptyLayer(): OverrideLayer {
 
 export function envLayer(env: NodeJS.ProcessEnv): OverrideLayer {
   const layer = emptyLayer();
-  for (const [variable, keyName] of Object.entries(DOWNWARD_API_ENV)) {
+  for (const [variable, keyName] of Object.entries(ENV_ALIASES)) {
     const text = env[variable];
     const key = findKey(keyName);
     if (key && text !== undefined && text !== '') put(layer, key.name, parseText(key, text, `environment variable ${variable}`), `environment variable ${variable}`);
   }
   const byVar = new Map(configKeys().map((k) => [k.envVar, k]));
   for (const [variable, text] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
-    if (!variable.startsWith(ENV_PREFIX) || text === undefined) continue;
+    if (!variable.startsWith(ENV_PREFIX) || text === undefined || variable in ENV_ALIASES) continue;
     const key = byVar.get(variable);
     if (!key) {
       const hint = suggest(variable, [...byVar.keys()]);

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { configKeys, envVarFor } from '../../src/config/config-keys.js';
 import { ConfigError } from '../../src/config/load-config.js';
-import { DOWNWARD_API_ENV, envLayer, parseText, setFlagsLayer } from '../../src/config/overrides.js';
+import { ENV_ALIASES, envLayer, parseText, setFlagsLayer } from '../../src/config/overrides.js';
 
 t.test('variable names: REQUESTFLOW_ + the key path in upper snake case', async (t) => {
   // Written out by hand: the documented examples and the awkward cases.
@@ -55,15 +55,16 @@ t.test('an unknown REQUESTFLOW_ variable stops start-up with the nearest name', 
   t.same(envLayer({ PATH: '/bin', HOME: '/root' }).values, {}, 'other variables are not ours');
 });
 
-t.test('downward-API variables fill only keys the schema declares', async (t) => {
+t.test('downward-API variables and REQUESTFLOW_CONTAINER fill only keys the schema declares', async (t) => {
   const declared = new Set(configKeys().map((k) => k.name));
-  const layer = envLayer({ POD_IP: '10.1.2.3', POD_NAMESPACE: 'shop', POD_NAME: 'web-1', POD_UID: 'u-1' });
-  const planted: Record<string, string> = { POD_IP: '10.1.2.3', POD_NAMESPACE: 'shop', POD_NAME: 'web-1', POD_UID: 'u-1' };
-  t.equal(DOWNWARD_API_ENV.POD_IP, 'zipkin.localIpv4');
-  for (const [variable, key] of Object.entries(DOWNWARD_API_ENV)) {
+  const planted: Record<string, string> = { POD_IP: '10.1.2.3', POD_NAMESPACE: 'shop', POD_NAME: 'web-1', POD_UID: 'u-1', REQUESTFLOW_CONTAINER: 'web' };
+  const layer = envLayer(planted);
+  t.equal(ENV_ALIASES.POD_IP, 'zipkin.localIpv4');
+  for (const [variable, key] of Object.entries(ENV_ALIASES)) {
     if (declared.has(key)) t.equal(layer.values[key], planted[variable], `${variable} -> ${key}`);
     else t.notOk(key in layer.values, `${variable}: ${key} is not declared yet, ignored`);
   }
+  t.same(Object.keys(ENV_ALIASES).sort(), ['POD_IP', 'POD_NAME', 'POD_NAMESPACE', 'POD_UID', 'REQUESTFLOW_CONTAINER']);
 });
 
 t.test('--set: known keys, keys inside a map, and a did-you-mean for the rest', async (t) => {

@@ -13,7 +13,6 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
 import { ZIPKIN_VERSION } from '../../src/demo/zipkin-jar.js';
 import { PATHS } from '../../src/observe/ops-server.js';
-import { SHUTDOWN_DEADLINE_MS } from '../../src/run/run-follow.js';
 import { containers, readManifests, render, type Container, type K8sObject } from '../support/kustomize.js';
 import { KUBERNETES_VERSION, schemaErrors, strictErrors } from '../support/k8s-validate.js';
 import { repoRoot } from '../support/requestflow-binary.js';
@@ -30,6 +29,19 @@ const BUDGET = { cpuCores: 0.1, memoryBytes: 100 * 2 ** 20 };
 // What the manifest's comment allows the app to take of the grace period, and the margin after the sidecar's deadline.
 const APP_SHUTDOWN_ALLOWANCE_S = 15;
 const MARGIN_S = 5;
+
+// The log-file reader (Kubernetes mode, checkpoints, shutdown deadline) brings
+// its own keys. Where a key exists, the tests check the manifests against the
+// effective config; until then, against the values that reader documents.
+const keyNamed = (last: string) => configKeys().find((k) => k.path.at(-1) === last);
+const valueAt = (config: Config, path: string[]): unknown => path.reduce<unknown>((n, p) => (n as Record<string, unknown> | undefined)?.[p], config);
+const KUBERNETES_MODE = configKeys().find((k) => k.name.endsWith('kubernetes.enabled'));
+async function shutdownDeadlineMs(config: Config): Promise<number> {
+  const key = keyNamed('shutdownDeadlineMs');
+  if (key) return valueAt(config, key.path) as number;
+  const followMode = await import('../../src/run/run-follow.js') as Record<string, unknown>;
+  return followMode.SHUTDOWN_DEADLINE_MS as number;
+}
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -166,25 +178,35 @@ t.test('probes and ports match what requestflow serves', async (t) => {
 });
 
 t.test('hostPath mode: the pod log directory is mounted read-only where the Kubernetes mode reads', async (t) => {
-  // The Kubernetes mode's key (from the log-file reader) once it exists; its documented default until then.
-  const logRootKey = configKeys().find((k) => k.path.at(-1) === 'logRoot');
-  const logRoot = (logRootKey?.default as string | undefined) ?? '/var/log/pods';
   const objs = rendered.base!;
   const { config } = effectiveConfig(objs);
   const d = deployment(objs, 'my-service');
   const sidecar = sidecarOf(d);
+  const appName = d.spec.template.spec.containers[0]!.name;
+  let logRoot = '/var/log/pods';
+  if (KUBERNETES_MODE) {
+    const section = KUBERNETES_MODE.path.slice(0, -1);
+    const k = valueAt(config, section) as Record<string, unknown>;
+    t.equal(k.enabled, true, 'the Kubernetes mode is on');
+    t.equal(k.container, appName, "it reads the app container's log");
+    t.equal(k.namespace, POD_FIELDS['metadata.namespace'], 'namespace from the downward API');
+    t.equal(k.podName, POD_FIELDS['metadata.name'], 'pod name from the downward API');
+    t.equal(k.podUid, POD_FIELDS['metadata.uid'], 'pod uid from the downward API');
+    logRoot = k.logRoot as string;
+  } else {
+    for (const input of config.inputs) {
+      t.ok(input.startsWith(`${logRoot}/`), `${input} under the log root`);
+      // <root>/<namespace>_<pod>_<uid>/<container>/...: the kubelet's layout, for the app container.
+      const [podDir, container] = input.slice(logRoot.length + 1).split('/');
+      t.equal(podDir, `${POD_FIELDS['metadata.namespace']}_${POD_FIELDS['metadata.name']}_${POD_FIELDS['metadata.uid']}`, 'pod directory from the downward API');
+      t.equal(container, appName, "the app container's directory");
+    }
+  }
   const vol = d.spec.template.spec.volumes!.find((v) => v.hostPath)!;
   t.equal(vol.hostPath!.path, logRoot, 'hostPath is the log root');
   const mount = mountsOf(sidecar).find((m) => m.name === vol.name)!;
   t.equal(mount.mountPath, logRoot, 'mounted at the same path, so paths inside match the host');
   t.equal(mount.readOnly, true, 'read-only');
-  for (const input of config.inputs) {
-    t.ok(input.startsWith(`${logRoot}/`), `${input} under the log root`);
-    // <root>/<namespace>_<pod>_<uid>/<container>/...: the kubelet's layout, for the app container.
-    const [podDir, container] = input.slice(logRoot.length + 1).split('/');
-    t.equal(podDir, `${POD_FIELDS['metadata.namespace']}_${POD_FIELDS['metadata.name']}_${POD_FIELDS['metadata.uid']}`, 'pod directory from the downward API');
-    t.equal(container, d.spec.template.spec.containers[0]!.name, "the app container's directory");
-  }
   const names = envOf(sidecar).map((e) => e.name);
   for (const v of ['POD_NAMESPACE', 'POD_NAME', 'POD_UID', 'POD_IP']) t.ok(names.includes(v), `downward API ${v}`);
 });
@@ -198,6 +220,7 @@ t.test('emptyDir mode: the app writes the file the sidecar reads; nothing Pod Se
   const sidecar = sidecarOf(d);
   const app = spec.containers[0]!;
   t.same(config.inputs, ['/var/log/app/requests.log'], 'REQUESTFLOW_INPUTS overrides the file');
+  if (KUBERNETES_MODE) t.equal(valueAt(config, KUBERNETES_MODE.path), false, 'the Kubernetes mode is off: no pod logs mounted');
   for (const input of config.inputs) {
     const rm = mountsOf(sidecar).find((m) => input.startsWith(`${m.mountPath}/`))!;
     const wm = mountsOf(app).find((m) => m.name === rm.name)!;
@@ -232,16 +255,19 @@ t.test('the sidecar: non-root, read-only root, no capabilities, state directory,
     t.same(sc.capabilities.drop, ['ALL'], `${r}: drop ALL`);
     const writable = mountsOf(sidecar).filter((m) => !m.readOnly);
     t.equal(writable.length, 1, `${r}: one writable mount`);
-    const stateKey = configKeys().find((k) => k.path.at(-1) === 'stateDir');
-    t.equal(writable[0]!.mountPath, (stateKey?.default as string | undefined) ?? '/var/lib/requestflow', `${r}: the state directory`);
+    const { config } = effectiveConfig(rendered[r]!);
+    const stateKey = keyNamed('stateDir');
+    t.equal(writable[0]!.mountPath, stateKey ? valueAt(config, stateKey.path) : '/var/lib/requestflow', `${r}: the state directory`);
     t.ok(spec.volumes!.find((v) => v.name === writable[0]!.name)?.emptyDir, `${r}: checkpoints survive a sidecar restart (emptyDir)`);
     const res = sidecar.resources as { requests: Record<string, string>; limits: Record<string, string> };
     t.ok(quantity(res.requests.cpu!) <= BUDGET.cpuCores, `${r}: cpu request within the budget`);
     t.ok(quantity(res.requests.memory!) <= BUDGET.memoryBytes, `${r}: memory request within the budget`);
     t.ok(quantity(res.limits.memory!) >= quantity(res.requests.memory!), `${r}: memory limit >= request`);
     t.ok(quantity(res.limits.cpu!) >= quantity(res.requests.cpu!), `${r}: cpu limit >= request`);
-    t.ok(spec.terminationGracePeriodSeconds! >= APP_SHUTDOWN_ALLOWANCE_S + SHUTDOWN_DEADLINE_MS / 1000 + MARGIN_S,
-      `${r}: grace ${spec.terminationGracePeriodSeconds} s fits the app, the ${SHUTDOWN_DEADLINE_MS / 1000} s deadline and a margin`);
+    const deadlineS = (await shutdownDeadlineMs(config)) / 1000;
+    t.ok(deadlineS > 0, `${r}: a shutdown deadline`);
+    t.ok(spec.terminationGracePeriodSeconds! >= APP_SHUTDOWN_ALLOWANCE_S + deadlineS + MARGIN_S,
+      `${r}: grace ${spec.terminationGracePeriodSeconds} s fits the app, the ${deadlineS} s deadline and a margin`);
   }
 });
 
