@@ -10,6 +10,8 @@ export interface RunArgs {
   json: boolean;
   config?: string;
   zipkinUrl?: string;
+  /** --set key=value, in order. */
+  set: string[];
 }
 
 export type Command =
@@ -37,12 +39,14 @@ export async function parseCli(argv: string[], extra: RegisterCommands[] = []): 
           json: Boolean(a.json),
           config: a.config as string | undefined,
           zipkinUrl: a['zipkin-url'] as string | undefined,
+          set: (a.set as string[] | undefined) ?? [],
         },
       };
     })
     .option('once', { type: 'boolean', default: false, describe: 'read each input from start to end, export everything, wait for Zipkin to accept it, print a summary and exit' })
     .option('zipkin-url', { type: 'string', describe: `Zipkin span endpoint (config zipkin.url; default ${DEFAULT_ZIPKIN_URL})` })
     .option('config', { type: 'string', describe: 'YAML config file (see config/requestflow.example.yaml); flags override it' })
+    .option('set', { type: 'string', array: true, describe: 'set a config key, e.g. --set log.level=debug (repeatable; overrides the file and REQUESTFLOW_* variables)' })
     .option('json', { type: 'boolean', default: false, describe: 'print the --once summary as one JSON object on stdout' })
     .example('$0 --once test/fixtures/legacy/flat-single-service.ndjson', 'export one file to Zipkin on localhost and print a summary')
     .example('my-service | $0 --zipkin-url http://zipkin:9411/api/v2/spans -', "follow a service's stdout")

@@ -4,10 +4,11 @@
  *   0  done (--once: everything accepted by Zipkin)
  *   1  --once: some spans could not be exported
  *   2  bad usage or configuration (before any file is opened)
- * Subcommands (analyze, lint) set process.exitCode in their handlers.
+ * Subcommands (analyze, lint, validate-config, print-config) set process.exitCode in their handlers.
  */
 import { registerAnalyze } from './analyze/command.js';
 import { parseCli } from './cli.js';
+import { registerConfigCommands, runFlags } from './config/commands.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { registerLint } from './lint/lint-command.js';
@@ -16,11 +17,11 @@ import { runFollow } from './run/run-follow.js';
 import { runOnce } from './run/run-once.js';
 
 async function main(): Promise<number> {
-  const cmd = await parseCli(process.argv.slice(2), [registerAnalyze, registerLint]);
+  const cmd = await parseCli(process.argv.slice(2), [registerAnalyze, registerLint, registerConfigCommands]);
   if (cmd.kind !== 'run') return Number(process.exitCode ?? 0);
   let config: Config;
   try {
-    config = loadConfig({ file: cmd.args.config, overrides: { 'zipkin.url': cmd.args.zipkinUrl } });
+    config = loadConfig({ file: cmd.args.config, flags: runFlags(cmd.args) });
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`requestflow: ${e.message}\n`);

@@ -19,6 +19,9 @@ export class Pipeline {
   readonly sender: ZipkinSender;
   readonly queue: ExportQueue;
   readonly assembler: SpanAssembler;
+  /** For /readyz: start() ran; finish() began. */
+  started = false;
+  stopping = false;
   private expireTimer?: NodeJS.Timeout;
 
   constructor(readonly config: Config, readonly counters: Counters, readonly log: Logger) {
@@ -40,6 +43,7 @@ export class Pipeline {
   }
 
   start(): void {
+    this.started = true;
     this.queue.start();
     this.expireTimer = setInterval(() => {
       const spans = this.assembler.expire(Date.now());
@@ -91,6 +95,7 @@ export class Pipeline {
 
   /** End of input (--once) or shutdown: open spans go out marked incomplete, then everything is flushed. */
   async finish(): Promise<void> {
+    this.stopping = true;
     if (this.expireTimer) clearInterval(this.expireTimer);
     const open = this.assembler.flushAll();
     if (open.length) this.queue.enqueue(open);

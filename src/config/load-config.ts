@@ -1,29 +1,34 @@
 /**
- * Config in: a YAML file (optional), `${VAR}` references expanded from the
- * environment, then command-line overrides. Config out: one validated, frozen
- * Config, or a ConfigError naming the file, the key path, the line and, for an
- * unknown key, the nearest known one. Validation happens once, here, before
- * any log file is opened.
+ * Config in: a YAML file (optional) with `${VAR}` references expanded from the
+ * environment, then environment variables (REQUESTFLOW_*, downward API), then
+ * flags, later layers winning. Config out: one validated, frozen Config, or a
+ * ConfigError naming the file, the key path and the line (or the variable or
+ * flag a value came from) and, for an unknown key, the nearest known one.
+ * Validation happens once, here, before any log file is opened.
  */
 import { readFileSync } from 'node:fs';
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, LineCounter, parse, parseDocument, Scalar, visit, type Document } from 'yaml';
 import { z } from 'zod';
+import { ConfigError } from './config-error.js';
+import { suggest } from './did-you-mean.js';
+import { emptyLayer, envLayer, mergeLayers, type OverrideLayer, type Overrides } from './overrides.js';
+import { configTree, type ConfigSection } from './config-keys.js';
 import { configSchema, type Config } from './schema.js';
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
-export type Overrides = Record<string, unknown>;
+export { ConfigError } from './config-error.js';
+export { suggest } from './did-you-mean.js';
+export type { Overrides } from './overrides.js';
 
 export interface LoadOptions {
   file?: string;
-  /** Dotted key -> value, e.g. { 'zipkin.url': 'http://...' }; undefined values are ignored. */
+  /** Flags: dotted key -> value, e.g. { 'zipkin.url': 'http://...' }; undefined values are ignored. */
   overrides?: Overrides;
+  /** Flags with their origins (see overrides.ts); applied after `overrides`. */
+  flags?: OverrideLayer;
+  /** For `${VAR}` in the file and for REQUESTFLOW_* / downward-API variables. Default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Apply REQUESTFLOW_* and downward-API variables (default true; validate-config checks the file alone). */
+  envOverrides?: boolean;
 }
 
 export function loadConfig(opts: LoadOptions = {}): Config {
@@ -40,17 +45,41 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       throw new ConfigError(`cannot read config file ${opts.file}: ${(e as Error).message}`);
     }
     lines = new LineCounter();
-    doc = parseDocument(expandEnv(text, env, opts.file), { lineCounter: lines, prettyErrors: true });
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
     if (doc.errors.length) {
       const e = doc.errors[0]!;
       throw new ConfigError(`${opts.file}: invalid YAML at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
     }
-    raw = doc.toJS() ?? {};
+    expandScalars(doc, env, opts.file, lines);
+    raw = dropEmptySections(doc.toJS() ?? {}, configTree());
   }
-  const merged = applyOverrides(raw, opts.overrides ?? {});
+  const plain = emptyLayer();
+  for (const [k, v] of Object.entries(opts.overrides ?? {})) {
+    if (v === undefined) continue;
+    plain.values[k] = v;
+    plain.origins[k] = 'the command line';
+  }
+  const layers = mergeLayers(opts.envOverrides === false ? emptyLayer() : envLayer(env), plain, opts.flags ?? emptyLayer());
+  const merged = applyOverrides(raw, layers.values);
   const result = configSchema.safeParse(merged);
-  if (!result.success) throw new ConfigError(describeIssues(result.error, where, doc, lines));
+  if (!result.success) throw new ConfigError(describeIssues(result.error, where, layers.origins, doc, lines));
   return deepFreeze(result.data);
+}
+
+/**
+ * `${VAR}` in the file's values (never in its comments). An unquoted value is
+ * read again as YAML after expansion, so `port: ${PORT}` gives a number;
+ * a quoted one stays a string.
+ */
+function expandScalars(doc: Document, env: NodeJS.ProcessEnv, file: string, lines: LineCounter): void {
+  visit(doc, {
+    Scalar(key, node) {
+      if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
+      const where = `${file}:${lines.linePos(node.range?.[0] ?? 0).line}`;
+      const expanded = expandEnv(node.value, env, where);
+      node.value = node.type === Scalar.PLAIN ? parse(expanded) ?? expanded : expanded;
+    },
+  });
 }
 
 /** `${VAR}` and `${VAR:-default}`; an unset variable without a default is an error. */
@@ -63,10 +92,23 @@ export function expandEnv(text: string, env: NodeJS.ProcessEnv, file: string): s
   });
 }
 
+/** A section whose keys are all commented out (`export:` alone) reads as null: take it as absent. */
+function dropEmptySections(raw: unknown, section: ConfigSection): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const obj = raw as Record<string, unknown>;
+  for (const child of section.children) {
+    if (child.node !== 'section') continue;
+    const key = child.path.at(-1)!;
+    if (obj[key] === null) delete obj[key];
+    else dropEmptySections(obj[key], child);
+  }
+  return obj;
+}
+
 function applyOverrides(raw: unknown, overrides: Overrides): unknown {
+  if (Object.keys(overrides).length === 0) return raw;
   const out = structuredClone(raw ?? {}) as Record<string, unknown>;
   for (const [path, value] of Object.entries(overrides)) {
-    if (value === undefined) continue;
     const parts = path.split('.');
     let node = out;
     for (const p of parts.slice(0, -1)) {
@@ -78,17 +120,25 @@ function applyOverrides(raw: unknown, overrides: Overrides): unknown {
   return out;
 }
 
-function describeIssues(err: z.ZodError, where: string, doc?: Document, lines?: LineCounter): string {
+function describeIssues(err: z.ZodError, where: string, origins: Record<string, string>, doc?: Document, lines?: LineCounter): string {
+  // A value set by a variable or a flag is reported by its origin, not by a line of the file.
+  const at = (path: string[]) => {
+    for (let n = path.length; n > 0; n--) {
+      const origin = origins[path.slice(0, n).join('.')];
+      if (origin) return origin;
+    }
+    return `${where}${lineOf(path, doc, lines)}`;
+  };
   const msgs = err.issues.map((issue) => {
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((k) => {
         const full = [...path, k];
         const hint = suggest(k, knownKeys(path));
-        return `${where}${lineOf(full, doc, lines)}: unknown key ${full.join('.')}${hint ? ` (did you mean ${[...path, hint].join('.')}?)` : ''}`;
+        return `${at(full)}: unknown key ${full.join('.')}${hint ? ` (did you mean ${[...path, hint].join('.')}?)` : ''}`;
       }).join('\n');
     }
-    return `${where}${lineOf(path, doc, lines)}: ${path.join('.') || '(top level)'}: ${issue.message}`;
+    return `${at(path)}: ${path.join('.') || '(top level)'}: ${issue.message}`;
   });
   return `invalid configuration:\n${msgs.join('\n')}`;
 }
@@ -121,30 +171,6 @@ function objectShape(t: z.ZodType): Record<string, z.ZodType> | undefined {
   let cur = t as unknown as { def: { type: string; innerType?: unknown; shape?: Record<string, z.ZodType> } };
   while (cur.def.innerType) cur = cur.def.innerType as typeof cur;
   return cur.def.type === 'object' ? cur.def.shape : undefined;
-}
-
-export function suggest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) { bestD = d; best = c; }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
 }
 
 function deepFreeze<T>(o: T): T {

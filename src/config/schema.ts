@@ -11,15 +11,21 @@ function key<T extends z.ZodType>(schema: T, def: z.input<T>, description: strin
   return (unit ? withDefault.meta({ unit }) : withDefault).describe(description);
 }
 
+/** Marks a key whose values print-config masks (e.g. credentials in headers). */
+function secret<T extends z.ZodType>(schema: T): T {
+  return schema.meta({ secret: true }) as T;
+}
+
 const ms = z.number().int().min(0);
 const positiveInt = z.number().int().min(1);
 
 export const DEFAULT_ZIPKIN_URL = 'http://localhost:9411/api/v2/spans';
+export const DEFAULT_SERVER_PORT = 9464;
 export const DEFAULT_SENSITIVE_NAMES = '(token|secret|passw|pwd|session|auth|cookie|credential|signature|sig$|api[-_]?key|^key$|private)';
 
 const zipkin = z.strictObject({
   url: key(z.url({ protocol: /^https?$/ }), DEFAULT_ZIPKIN_URL, "Zipkin's v2 span endpoint."),
-  headers: key(z.record(z.string(), z.string()), {}, 'Extra HTTP headers on every POST to Zipkin (secrets: use ${VAR}).'),
+  headers: secret(key(z.record(z.string(), z.string()), {}, 'Extra HTTP headers on every POST to Zipkin (secrets: use ${VAR}); print-config masks their values.')),
   localIpv4: key(z.union([z.ipv4(), z.literal('')]), '', "This pod's IPv4, sent as every span's localEndpoint.ipv4 so Zipkin's UI can correct clock skew (Kubernetes: status.podIP)."),
 });
 
@@ -59,6 +65,21 @@ const log = z.strictObject({
   level: key(z.enum(['debug', 'info', 'warn', 'error']), 'info', "Level of requestflow's own log (JSON lines on stderr)."),
 });
 
+const server = z.strictObject({
+  enabled: key(z.boolean(), true, 'Serve /healthz, /readyz and /metrics over HTTP in follow mode (never with --once).'),
+  host: key(z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]), '0.0.0.0', 'Address the HTTP server binds to; 0.0.0.0 lets the kubelet and Prometheus reach it on the pod IP.'),
+  port: key(z.number().int().min(0).max(65_535), DEFAULT_SERVER_PORT, 'Port of /healthz, /readyz and /metrics; 0 takes any free port (logged at start).', 'port'),
+  maxEventLoopLagMs: key(positiveInt, 2000, '/healthz fails while the event loop lags behind by more than this.', 'ms'),
+  exportFailureBudgetMs: key(ms, 300_000, '/readyz fails once every POST to Zipkin has failed for this long; 0: export failures never make it fail.', 'ms'),
+});
+
+const metrics = z.strictObject({
+  requestMetrics: key(z.boolean(), true, 'Count requests, errors and latency per service and endpoint, and per caller, callee and call, from the assembled spans.'),
+  latencyBucketsMs: key(z.array(z.number().positive()).min(1).refine(isAscending, 'must be in ascending order'),
+    [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000], 'Upper bounds of the request latency histogram buckets (exported in seconds).', 'ms'),
+  maxLabelValues: key(positiveInt, 200, 'Most distinct values per metric label (service, endpoint, caller, callee, call, file); later ones become "other", counted.', 'values'),
+});
+
 export const configSchema = z.strictObject({
   inputs: key(z.array(z.string().min(1)), [], 'Files to follow ("-" for stdin); command-line arguments replace this list.'),
   zipkin: zipkin.prefault({}).describe('Where spans go.'),
@@ -67,9 +88,15 @@ export const configSchema = z.strictObject({
   limits: limits.prefault({}).describe('Bounds on lines and span contents.'),
   privacy: privacy.prefault({}).describe('What of a request may leave the pod.'),
   log: log.prefault({}).describe("requestflow's own log."),
+  server: server.prefault({}).describe('The HTTP server for probes and Prometheus.'),
+  metrics: metrics.prefault({}).describe('What /metrics counts.'),
 });
 
 export type Config = z.output<typeof configSchema>;
+
+function isAscending(xs: number[]): boolean {
+  return xs.every((x, i) => i === 0 || x > xs[i - 1]!);
+}
 
 function isRegExp(s: string): boolean {
   try {

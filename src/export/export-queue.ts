@@ -31,6 +31,8 @@ export class ExportQueue {
   private roomWaiters: (() => void)[] = [];
   private giveUp: () => boolean = () => false;
   readonly totals: SendOutcome = { delivered: 0, setAside: 0, failed: 0 };
+  /** Sees every span as it is queued (the request metrics hook). */
+  onEnqueue?: (spans: readonly ReadableSpan[]) => void;
 
   constructor(private readonly sender: ZipkinSender, private readonly opts: ExportQueueOptions,
               private readonly counters: Counters) {}
@@ -60,6 +62,7 @@ export class ExportQueue {
   }
 
   enqueue(spans: readonly ReadableSpan[], ack?: () => void): void {
+    if (spans.length) this.onEnqueue?.(spans);
     for (const s of spans) this.items.push(s);
     this.queued += spans.length;
     if (ack) this.items.push(new Ack(ack));

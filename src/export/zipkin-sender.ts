@@ -127,6 +127,7 @@ export class ZipkinSender {
       }
       attempt += 1;
       this.counters.inc('export.retries');
+      this.counters.inc('export.spans_retried', batch.length);
       const delayMs = Math.min(this.opts.retryMaxMs, this.opts.retryInitialMs * 2 ** (attempt - 1));
       this.log.warnSummarised('export_retry', { reason: r.message, attempt, delayMs });
       await this.sleep(delayMs * (0.5 + Math.random() / 2));

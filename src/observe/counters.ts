@@ -2,6 +2,9 @@
  * Named counters for everything the pipeline reads, converts, skips, rejects,
  * cuts or drops: nothing is lost silently, and each reason is counted once.
  * Names are "<group>.<reason>", e.g. "skipped.not_json", "rejected.invalid_span_id".
+ * A few names are gauges, set rather than counted (checkpoint.lag_bytes).
+ * /metrics reads these by name at scrape time (observe/self-metrics.ts), so
+ * counting stays a Map update on the hot path.
  */
 export class Counters {
   private readonly values = new Map<string, number>();
@@ -10,6 +13,11 @@ export class Counters {
   inc(name: string, by = 1): void {
     this.values.set(name, (this.values.get(name) ?? 0) + by);
     this.listener?.(name, by);
+  }
+
+  /** A gauge: the current value replaces the last (e.g. checkpoint.lag_seconds). */
+  set(name: string, value: number): void {
+    this.values.set(name, value);
   }
 
   get(name: string): number {
