@@ -26,6 +26,7 @@ const STDIN_ARG = '\u0000stdin';
 export async function parseCli(argv: string[], extra: RegisterCommands[] = []): Promise<Command> {
   let command: Command = { kind: 'done' };
   let y: Argv = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
+    .middleware(restoreStdinArg, true)
     .scriptName('requestflow')
     .usage('$0 [options] <file|-> ...\n\nFollow JSON request logs and export them as spans to Zipkin.')
     .command('$0 [inputs..]', 'follow log files (or "-" for stdin) and export spans to Zipkin until stopped', (c) =>
@@ -34,7 +35,7 @@ export async function parseCli(argv: string[], extra: RegisterCommands[] = []): 
       command = {
         kind: 'run',
         args: {
-          inputs: ((a.inputs as string[] | undefined) ?? []).map((i) => (i === STDIN_ARG ? '-' : i)),
+          inputs: (a.inputs as string[] | undefined) ?? [],
           once: Boolean(a.once),
           json: Boolean(a.json),
           config: a.config as string | undefined,
@@ -60,4 +61,12 @@ export async function parseCli(argv: string[], extra: RegisterCommands[] = []): 
   for (const register of extra) y = register(y);
   await y.parseAsync();
   return command;
+}
+
+/** Turns the stand-in back into "-" in every argument, for every command. */
+function restoreStdinArg(argv: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(argv)) {
+    if (v === STDIN_ARG) argv[k] = '-';
+    else if (Array.isArray(v)) argv[k] = v.map((x) => (x === STDIN_ARG ? '-' : x));
+  }
 }

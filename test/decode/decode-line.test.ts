@@ -506,7 +506,7 @@ t.test("Python's NaN, Infinity and -Infinity: lines are read, not dropped", asyn
     kind: 'events',
     events: [{ category: 'application', ...BASE, timeUs: 1764511620750000, message: 'kept' }],
     conversions: ['non_standard_number'],
-    rejectedEvents: ['invalid_timestamp'],
+    rejectedEvents: [{ index: 0, reason: 'invalid_timestamp', detail: 'timestamp is NaN' }],
   }, 'a NaN inner timestamp rejects that event alone, as an invalid (not missing) time');
 });
 

@@ -165,7 +165,9 @@ t.test('services, span names, dependency links and the error search', async (t) 
   for (const s of ['search', 'catalog', 'pricing', 'geo']) t.ok(services.includes(s), `service ${s}`);
   // Callees that never log are not invented as traced services.
   for (const s of ['index', 'profiles', 'georedis']) t.notOk(services.includes(s), `${s} is only a callee`);
-  t.same((await getSpanNames(base, 'catalog')).sort(), ['post /shelf', 'pricing _make_request', 'profiles _make_request']);
+  // (The demo's test has a service called catalog too: look for ours only.)
+  const names = await getSpanNames(base, 'catalog');
+  for (const n of ['post /shelf', 'pricing _make_request', 'profiles _make_request']) t.ok(names.includes(n), `span name ${n}`);
 
   const endTs = 1764511700 * 1000 + 3_600_000;
   const links = await getDependencies(base, { endTs, lookbackMs: 6 * 3_600_000 });

@@ -48,7 +48,9 @@ export function runRequestflow(args: string[], opts: RunOptions = {}): Promise<R
 export function spawnRequestflow(args: string[], opts: RunOptions = {}): ChildProcess {
   return spawn(process.execPath, [binary, ...args], {
     cwd: opts.cwd ?? repoRoot,
-    env: { ...process.env, ...opts.env },
+    // Many daemons run at once in the tests: the health/metrics port is picked
+    // by the OS unless a test asks for one.
+    env: { ...process.env, REQUESTFLOW_SERVER_PORT: '0', ...opts.env },
     stdio: [opts.stdin !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
 }
