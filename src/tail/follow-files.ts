@@ -131,8 +131,9 @@ export class FollowFiles {
   /** One round for one path: late writes of rotated files, then the current file. Returns true when it read something. */
   private async step(slot: Slot): Promise<boolean> {
     let read = 0;
+    // A rotated file is read to its end before the file that replaced it: order per path holds.
     for (const d of [...slot.draining]) {
-      read += await d.readAvailable();
+      for (let n = -1; n !== 0 && !this.stopping;) read += n = await d.readAvailable();
       if (this.stopping) return true;
       if (Date.now() - d.lastGrowthAtMs >= this.opts.rotateWaitMs) {
         await d.finish();
