@@ -31,8 +31,8 @@ export function runWriter(dir: string, steps: WriterStep[], name = 'plan'): Prom
   });
 }
 
-export function writeLines(path: string, lines: readonly string[]): void {
-  writeFileSync(path, lines.length ? `${lines.join('\n')}\n` : '');
+export function writeLines(path: string, lines: readonly string[], encoding: BufferEncoding = 'utf8'): void {
+  writeFileSync(path, lines.length ? `${lines.join('\n')}\n` : '', encoding);
 }
 
 /** The real daemon in follow mode with a YAML config; its stderr (JSON log lines) is kept. */

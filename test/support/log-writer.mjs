@@ -7,7 +7,7 @@
 //   node test/support/log-writer.mjs plan.json
 //
 // plan: { "steps": [ { "op": "append", "path": "...", "source": "lines.txt",
-//   "from": 0, "to": 100, "linesPerWrite": 1000, "pauseMs": 0 }, ... ] }
+//   "from": 0, "to": 100, "linesPerWrite": 1000, "pauseMs": 0, "latin1": false }, ... ] }
 // ops: append, write {path, text}, rename {from, to}, reopen {path},
 //      copytruncate {path, to}, gzip {path} (to path.gz, then unlink),
 //      sleep {ms}, waitFor {file}. Prints "step N <op>" after each step.
@@ -24,19 +24,21 @@ function fdFor(path) {
   return fds.get(path);
 }
 
-function linesOf(source) {
-  if (!sources.has(source)) sources.set(source, readFileSync(source, 'utf8').split('\n').slice(0, -1));
+// latin1 keeps arbitrary bytes (a piece may end inside a multi-byte character) as they are.
+function linesOf(source, encoding) {
+  if (!sources.has(source)) sources.set(source, readFileSync(source, encoding).split('\n').slice(0, -1));
   return sources.get(source);
 }
 
 for (const [i, s] of plan.steps.entries()) {
   switch (s.op) {
     case 'append': {
-      const lines = linesOf(s.source);
+      const encoding = s.latin1 ? 'latin1' : 'utf8';
+      const lines = linesOf(s.source, encoding);
       const to = s.to ?? lines.length;
       const per = s.linesPerWrite ?? 1000;
       for (let at = s.from ?? 0; at < to; at += per) {
-        writeSync(fdFor(s.path), `${lines.slice(at, Math.min(to, at + per)).join('\n')}\n`);
+        writeSync(fdFor(s.path), `${lines.slice(at, Math.min(to, at + per)).join('\n')}\n`, null, encoding);
         if (s.pauseMs) await sleep(s.pauseMs);
       }
       break;
