@@ -109,7 +109,11 @@ export class Pipeline {
     const spans = this.spansFrom(records, Date.now(), source);
     this.positions.set(source.id, { source, safeOffset, linesEnd });
     this.queue.enqueue(spans, this.commitOf(source.id));
-    if (!this.queue.hasRoom()) await this.queue.waitForRoom();
+    if (this.queue.hasRoom()) return;
+    // Zipkin is down or slow: stop reading; the file keeps what is not read yet.
+    this.counters.inc('tail.paused');
+    this.log.warnSummarised('reading_paused', { queuedSpans: this.queue.queuedSpans, lastError: this.sender.lastError });
+    await this.queue.waitForRoom();
   }
 
   /** The file is closed: it needs no more checkpoint updates after what is queued. */
