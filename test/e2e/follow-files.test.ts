@@ -9,7 +9,8 @@ import { Daemon, followConfig, runWriter, tempDir, waitForExactTraces, writeLine
 import { aggregatedLine, newRequestId, requestLines } from '../support/request-lines.js';
 import { zipkinBaseUrl } from '../support/zipkin-api.js';
 
-const nowS = () => Math.floor(Date.now() / 1000);
+// In the past: Zipkin's trace search ends at now, so a future timestamp would hide a trace.
+const nowS = () => Math.floor(Date.now() / 1000) - 120;
 
 t.test('3 lines, rename, create, 2 lines within 50 ms: 5 records', async (t) => {
   const base = zipkinBaseUrl();
@@ -98,4 +99,68 @@ t.test('a 640 KB line between normal lines with a 32 KiB limit, then a restart: 
   t.equal(first!.truncated.record, 1, 'the long line is counted as cut');
   t.equal(second!.linesRead, 1, 'after the restart only the new line is read');
   t.same(second!.truncated, {}, 'the long line is not read again');
+});
+
+t.test('copytruncate right after a write, and a deleted file: every line once', async (t) => {
+  const base = zipkinBaseUrl();
+  const tmp = tempDir('copytrunc');
+  t.teardown(tmp.remove);
+  const service = `rf-ctrunc-${randomBytes(3).toString('hex')}`;
+  const ids = Array.from({ length: 20 }, newRequestId);
+  const src = join(tmp.dir, 'lines.txt');
+  writeLines(src, ids.map((id, i) => aggregatedLine(id, service, nowS() + i)));
+  const log = join(tmp.dir, 'app.log');
+  const other = join(tmp.dir, 'other.log');
+  writeLines(log, []);
+  writeLines(other, []);
+  const daemon = Daemon.withConfig(tmp.dir, followConfig(tmp.dir, base), [join(tmp.dir, '*.log')]).start();
+  t.teardown(() => daemon.stop());
+  await daemon.waitForLog('file_opened', { count: 2 });
+  await runWriter(tmp.dir, [{ op: 'append', path: log, source: src, from: 0, to: 10 }], 'first');
+  await waitForExactTraces(base, service, new Map(ids.slice(0, 10).map((id) => [id, 1])));
+  await runWriter(tmp.dir, [
+    // Written and then copied away and truncated before requestflow can have looked.
+    { op: 'append', path: log, source: src, from: 10, to: 15 },
+    { op: 'copytruncate', path: log, to: `${log}.1` },
+    { op: 'append', path: log, source: src, from: 15, to: 17 },
+    // Written and deleted at once: read through the open handle.
+    { op: 'append', path: other, source: src, from: 17, to: 20 },
+    { op: 'unlink', path: other },
+  ], 'second');
+  await waitForExactTraces(base, service, new Map(ids.map((id) => [id, 1])));
+  t.pass('20 traces once each');
+  t.equal(await daemon.stop(), 0);
+  const stopped = daemon.logs('stopped')[0] as { linesRead: number };
+  t.equal(stopped.linesRead, 20, 'no line read twice (the copy app.log.1 is not read as a new file)');
+});
+
+t.test('rotated and compressed while requestflow was down: the rest is read from the .gz, nothing twice', async (t) => {
+  const base = zipkinBaseUrl();
+  const tmp = tempDir('gzdown');
+  t.teardown(tmp.remove);
+  const service = `rf-gzdown-${randomBytes(3).toString('hex')}`;
+  const ids = Array.from({ length: 10 }, newRequestId);
+  const src = join(tmp.dir, 'lines.txt');
+  writeLines(src, ids.map((id, i) => aggregatedLine(id, service, nowS() + i)));
+  const log = join(tmp.dir, '0.log');
+  writeLines(log, []);
+  const daemon = Daemon.withConfig(tmp.dir, followConfig(tmp.dir, base), [log]).start();
+  t.teardown(() => daemon.stop());
+  await daemon.waitForLog('file_opened');
+  await runWriter(tmp.dir, [{ op: 'append', path: log, source: src, from: 0, to: 5 }], 'first');
+  await waitForExactTraces(base, service, new Map(ids.slice(0, 5).map((id) => [id, 1])));
+  t.equal(await daemon.stop(), 0);
+  await runWriter(tmp.dir, [
+    { op: 'append', path: log, source: src, from: 5, to: 8 },
+    { op: 'rename', from: log, to: `${log}.20260101-000000` },
+    { op: 'gzip', path: `${log}.20260101-000000` },
+    { op: 'reopen', path: log },
+    { op: 'append', path: log, source: src, from: 8, to: 10 },
+  ], 'while-down');
+  daemon.start();
+  t.teardown(() => daemon.stop());
+  await waitForExactTraces(base, service, new Map(ids.map((id) => [id, 1])));
+  t.equal(await daemon.stop(), 0);
+  const second = daemon.logs('stopped')[1] as { linesRead: number };
+  t.equal(second.linesRead, 5, 'after the restart: the 3 lines from the .gz and the 2 of the new file, nothing before');
 });

@@ -9,7 +9,7 @@
 // plan: { "steps": [ { "op": "append", "path": "...", "source": "lines.txt",
 //   "from": 0, "to": 100, "linesPerWrite": 1000, "pauseMs": 0, "latin1": false }, ... ] }
 // ops: append, write {path, text}, rename {from, to}, reopen {path},
-//      copytruncate {path, to}, gzip {path} (to path.gz, then unlink),
+//      copytruncate {path, to}, gzip {path} (to path.gz, then unlink), unlink {path},
 //      sleep {ms}, waitFor {file}. Prints "step N <op>" after each step.
 import { closeSync, copyFileSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -58,6 +58,7 @@ for (const [i, s] of plan.steps.entries()) {
       writeFileSync(`${s.path}.gz`, gzipSync(readFileSync(s.path)));
       unlinkSync(s.path);
       break;
+    case 'unlink': unlinkSync(s.path); break;
     case 'sleep': await sleep(s.ms); break;
     case 'waitFor':
       while (!existsSync(s.file)) await sleep(20);
