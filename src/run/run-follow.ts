@@ -68,8 +68,10 @@ export async function runFollow(config: Config, inputs: string[], log: Logger, c
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   const saver = setInterval(() => registry.saveIfChanged(), config.tail.checkpointIntervalMs);
-  await follower.start();
-  log.info('started', { inputs: patterns, zipkin: config.zipkin.url, checkpoints: loaded, stateDir: config.tail.stateDir || undefined });
+  // Not awaited: a SIGTERM while a rotated file's rest is still being read must not wait for it.
+  void follower.start().then(() => {
+    log.info('started', { inputs: patterns, zipkin: config.zipkin.url, checkpoints: loaded, stateDir: config.tail.stateDir || undefined });
+  }, (e: Error) => log.error('follow_failed', { error: e.stack ?? e.message }));
   const signal = await stop;
 
   log.info('stopping', { signal, openSpans: pipeline.assembler.openSpans, queuedSpans: pipeline.queue.queuedSpans });

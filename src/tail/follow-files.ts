@@ -51,6 +51,7 @@ export class FollowFiles {
   private stopping = false;
   private wake?: () => void;
   private loop?: Promise<void>;
+  private starting?: Promise<void>;
   private nextDiscoveryAtMs = 0;
   private readonly ctx: ReadContext;
 
@@ -61,10 +62,13 @@ export class FollowFiles {
   }
 
   /** Opens the files found now, finishes data owed by checkpoints of rotated files, then follows. */
-  async start(): Promise<void> {
-    await this.discover();
-    await this.finishRotatedWhileDown();
-    this.loop = this.run().catch((e: Error) => this.log.error('follow_failed', { error: e.stack ?? e.message }));
+  start(): Promise<void> {
+    this.starting ??= (async () => {
+      await this.discover();
+      await this.finishRotatedWhileDown();
+      this.loop = this.run().catch((e: Error) => this.log.error('follow_failed', { error: e.stack ?? e.message }));
+    })();
+    return this.starting;
   }
 
   /** Stops reading at the next chunk boundary. Resolves when the loop has stopped (or at once if it is waiting on the export queue). */
@@ -75,6 +79,7 @@ export class FollowFiles {
 
   /** Resolves once the loop has ended (it ends after stop(), once the export queue lets it). */
   async stopped(): Promise<void> {
+    await this.starting;
     await this.loop;
   }
 
