@@ -30,7 +30,7 @@ async function main(): Promise<number> {
     throw e;
   }
   const inputs = cmd.args.inputs.length ? cmd.args.inputs : [...config.inputs];
-  if (inputs.length === 0) {
+  if (inputs.length === 0 && !(config.tail.kubernetes.enabled && !cmd.args.once)) {
     process.stderr.write('requestflow: no input: name log files (or "-" for stdin), or set inputs in the config\n');
     return 2;
   }

@@ -5,10 +5,14 @@
  *   dependency_start .. dependency_end    -> one CLIENT span per outgoing call (its own span path)
  *   application                           -> an annotation on its SERVER span
  *
- * Spans wait in a bounded open-span store until their end arrives. Spans whose
- * end never comes are exported after `openSpanTimeoutMs`, or when the store is
- * full (oldest first), or at the end of input, marked incomplete and counted.
- * Pure apart from the store: the caller passes the clock.
+ * Spans wait in a bounded open-span store (count and bytes) until their end
+ * arrives. Spans whose end never comes are exported after `openSpanTimeoutMs`,
+ * or when the store is full (oldest first), or at the end of input, marked
+ * incomplete and counted.
+ * For at-least-once reading, each open span remembers the earliest (source,
+ * offset) it was built from: `holdOffset(source)` is where a checkpoint of that
+ * source must stay so that a restart can rebuild every open span.
+ * Pure apart from the store: the caller passes the clock and record positions.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type {
@@ -17,6 +21,7 @@ import type {
 } from '../decode/log-event.js';
 import type { Counters } from '../observe/counters.js';
 import { callTiming, type CallInterval } from './call-timing.js';
+import { HoldQueue, type Hold } from './hold-queue.js';
 import { spanIdFor, traceIdFor } from './ids.js';
 import { cut, type LimitOptions } from './limits.js';
 import { toReadableSpan, type SpanData } from './otel-span.js';
@@ -30,9 +35,33 @@ export interface AssembleOptions {
   openSpanTimeoutMs: number;
   /** Most spans waiting for their end; beyond it the oldest is exported as incomplete. */
   maxOpenSpans: number;
+  /** Most bytes of records held by open spans; beyond it the oldest is exported as incomplete. */
+  maxOpenSpanBytes: number;
 }
 
-interface OpenServer {
+/** Where a record came from; spans remember it while they are open. */
+export interface RecordInfo {
+  /** The log file (or stream) the record was read from. */
+  source?: string;
+  /** Offset of the record's first byte in its source. */
+  offset?: number;
+  /** The record's size, counted against maxOpenSpanBytes while its span is open. */
+  bytes: number;
+  /** Set when the record was cut at the record limit: its full length in bytes. */
+  cutFromBytes?: number;
+}
+
+/** What every open span keeps for the bounds and the checkpoint hold-back. */
+interface OpenBase {
+  holds: Hold[];
+  bytes: number;
+  /** The add() call that last touched it (bytes are counted once per record). */
+  seq: number;
+  /** Set when one of its records was cut at the record limit. */
+  truncated?: string;
+}
+
+interface OpenServer extends OpenBase {
   side: 'server';
   base: EventBase;
   openedAtMs: number;
@@ -46,7 +75,7 @@ interface OpenServer {
   calls: CallInterval[];
 }
 
-interface OpenClient {
+interface OpenClient extends OpenBase {
   side: 'client';
   base: EventBase;
   openedAtMs: number;
@@ -61,6 +90,10 @@ const TRACEBACK_LINES = 12;
 export class SpanAssembler {
   private readonly open = new Map<string, Open>();
   private readonly redactor: Redactor;
+  private readonly holds = new HoldQueue();
+  private openBytesTotal = 0;
+  private seq = 0;
+  private record: RecordInfo = { bytes: 0 };
 
   constructor(private readonly opts: AssembleOptions, private readonly counters: Counters) {
     this.redactor = createRedactor(opts.privacy);
@@ -70,9 +103,24 @@ export class SpanAssembler {
     return this.open.size;
   }
 
-  /** Feeds events in log order; returns the spans they complete. */
-  add(events: readonly LogEvent[], nowMs: number): ReadableSpan[] {
+  /** Bytes of records held by open spans. */
+  get openBytes(): number {
+    return this.openBytesTotal;
+  }
+
+  /** The earliest offset of `source` that a still-open span was built from. */
+  holdOffset(source: string): number | undefined {
+    return this.holds.earliest(source);
+  }
+
+  /**
+   * Feeds the events of one record, in log order; returns the spans they
+   * complete (and any pushed out of the store by the bounds).
+   */
+  add(events: readonly LogEvent[], nowMs: number, record: RecordInfo = { bytes: 0 }): ReadableSpan[] {
     const out: ReadableSpan[] = [];
+    this.seq += 1;
+    this.record = record;
     for (const e of events) {
       switch (e.category) {
         case 'request_start': this.onRequestStart(e, nowMs, out); break;
@@ -81,6 +129,12 @@ export class SpanAssembler {
         case 'dependency_end': this.onDependencyEnd(e, nowMs, out); break;
         case 'application': this.onApplication(e, nowMs, out); break;
       }
+    }
+    while (this.openBytesTotal > this.opts.maxOpenSpanBytes && this.open.size > 0) {
+      const key = this.open.keys().next().value as string;
+      const oldest = this.take(key)!;
+      this.counters.inc('incomplete.evicted_for_bytes');
+      out.push(this.finishIncomplete(oldest));
     }
     return out;
   }
@@ -91,7 +145,7 @@ export class SpanAssembler {
     // Map order is insertion order and entries are never re-inserted, so the oldest come first.
     for (const [key, o] of this.open) {
       if (nowMs - o.openedAtMs < this.opts.openSpanTimeoutMs) break;
-      this.open.delete(key);
+      this.take(key);
       this.counters.inc('incomplete.timed_out');
       out.push(this.finishIncomplete(o));
     }
@@ -99,13 +153,12 @@ export class SpanAssembler {
   }
 
   /** End of input: every open span is exported, marked incomplete. */
-  flushAll(): ReadableSpan[] {
+  flushAll(reason: 'end_of_input' | 'open_at_shutdown' = 'end_of_input'): ReadableSpan[] {
     const out: ReadableSpan[] = [];
-    for (const o of this.open.values()) {
-      this.counters.inc('incomplete.end_of_input');
-      out.push(this.finishIncomplete(o));
+    for (const key of [...this.open.keys()]) {
+      this.counters.inc(`incomplete.${reason}`);
+      out.push(this.finishIncomplete(this.take(key)!));
     }
-    this.open.clear();
     return out;
   }
 
@@ -121,30 +174,37 @@ export class SpanAssembler {
   private onRequestEnd(e: RequestEndEvent, nowMs: number, out: ReadableSpan[]): void {
     const key = serverKey(e);
     const s = this.server(e, nowMs, out);
-    this.open.delete(key);
+    this.take(key);
     if (!s.start) this.counters.inc('incomplete.missing_start');
     out.push(toReadableSpan(this.serverSpan(s, e)));
   }
 
   private onDependencyStart(e: DependencyStartEvent, nowMs: number, out: ReadableSpan[]): void {
     const key = clientKey(e, e.callSpanPath);
-    const previous = this.open.get(key);
-    if (previous) this.counters.inc('anomaly.duplicate_dependency_start');
-    else this.makeRoom(out);
-    // A repeat keeps the first line's read time: expire() relies on the store's order being that order.
-    this.open.set(key, { side: 'client', base: e, openedAtMs: previous?.openedAtMs ?? nowMs, start: e });
+    const existing = this.open.get(key) as OpenClient | undefined;
+    if (existing) {
+      // The later start wins; the span keeps its place (and holds) in the store.
+      this.counters.inc('anomaly.duplicate_dependency_start');
+      existing.base = e;
+      existing.start = e;
+      this.touch(existing);
+    } else {
+      this.makeRoom(out);
+      this.put(key, { side: 'client', base: e, openedAtMs: nowMs, start: e, holds: [], bytes: 0, seq: 0 });
+    }
     this.touchServer(e, nowMs, out);
   }
 
   private onDependencyEnd(e: DependencyEndEvent, nowMs: number, out: ReadableSpan[]): void {
     const key = clientKey(e, e.callSpanPath);
-    const c = this.open.get(key) as OpenClient | undefined;
-    this.open.delete(key);
+    const c = this.take(key) as OpenClient | undefined;
     if (!c) this.counters.inc('incomplete.missing_start');
     const span = this.clientSpan(e, c?.start, e);
+    const truncated = c?.truncated ?? this.truncation();
+    if (truncated) span.attributes[TAG.truncated] = truncated;
     out.push(toReadableSpan(span));
     const server = this.touchServer(e, nowMs, out);
-    // The callee names a tag (calls.<callee>) and is a tag value: cut like one.
+    // The callee names a tag (callee.<callee>) and is a tag value: cut like one.
     server.calls.push({ callee: this.tag(calleeName(c?.start, e)), startUs: span.startUs, endUs: span.endUs });
   }
 
@@ -176,10 +236,11 @@ export class SpanAssembler {
       this.makeRoom(out);
       s = {
         side: 'server', base: e, openedAtMs: nowMs, firstUs: e.timeUs, lastUs: e.timeUs,
-        annotations: [], droppedAnnotations: 0, calls: [],
+        annotations: [], droppedAnnotations: 0, calls: [], holds: [], bytes: 0, seq: 0,
       };
-      this.open.set(key, s);
+      this.put(key, s);
     }
+    this.touch(s);
     s.lastUs = Math.max(s.lastUs, e.timeUs);
     return s;
   }
@@ -192,17 +253,51 @@ export class SpanAssembler {
 
   private makeRoom(out: ReadableSpan[]): void {
     while (this.open.size >= this.opts.maxOpenSpans) {
-      const [key, oldest] = this.open.entries().next().value as [string, Open];
-      this.open.delete(key);
+      const key = this.open.keys().next().value as string;
+      const oldest = this.take(key)!;
       this.counters.inc('incomplete.evicted');
       out.push(this.finishIncomplete(oldest));
     }
+  }
+
+  private put(key: string, o: Open): void {
+    this.open.set(key, o);
+    this.touch(o);
+  }
+
+  /** Removes an open span, releasing its holds and bytes. */
+  private take(key: string): Open | undefined {
+    const o = this.open.get(key);
+    if (!o) return undefined;
+    this.open.delete(key);
+    for (const h of o.holds) this.holds.release(h);
+    this.openBytesTotal -= o.bytes;
+    return o;
+  }
+
+  /** The record being added now is part of `o`: count its bytes once and hold its position. */
+  private touch(o: Open): void {
+    if (o.seq === this.seq) return;
+    o.seq = this.seq;
+    const r = this.record;
+    o.bytes += r.bytes;
+    this.openBytesTotal += r.bytes;
+    if (r.source !== undefined && r.offset !== undefined && !o.holds.some((h) => h.source === r.source && !h.released)) {
+      o.holds.push(this.holds.hold(r.source, r.offset));
+    }
+    o.truncated ??= this.truncation();
+  }
+
+  private truncation(): string | undefined {
+    const r = this.record;
+    return r.cutFromBytes === undefined ? undefined : `record cut at ${r.bytes} of ${r.cutFromBytes} bytes`;
   }
 
   private finishIncomplete(o: Open): ReadableSpan {
     if (o.side === 'client') {
       const d = this.clientSpan(o.base, o.start, undefined);
       d.attributes[TAG.incomplete] = 'missing_end';
+      if (o.truncated) d.attributes[TAG.truncated] = o.truncated;
       return toReadableSpan(d);
     }
     const d = this.serverSpan(o, undefined);
@@ -238,6 +333,7 @@ export class SpanAssembler {
       attributes[TAG.incomplete] = 'missing_end';
     }
     if (!s.start) attributes[TAG.incomplete] = end ? 'missing_start' : 'missing_start_and_end';
+    if (s.truncated) attributes[TAG.truncated] = s.truncated;
     if (s.droppedAnnotations) attributes[TAG.droppedAnnotations] = String(s.droppedAnnotations);
     this.timingTags(attributes, startUs, endUs, s.calls);
     this.tags(attributes); // every value, whatever its source, within maxTagValueLength

@@ -37,11 +37,37 @@ const exportSection = z.strictObject({
   retryInitialMs: key(positiveInt, 500, 'First delay before retrying a failed POST; doubles each attempt.', 'ms'),
   retryMaxMs: key(positiveInt, 30_000, 'Longest delay between retries.', 'ms'),
   onceDeadlineMs: key(positiveInt, 60_000, 'With --once: how long to keep retrying an unreachable Zipkin before failing.', 'ms'),
+  shutdownDeadlineMs: key(positiveInt, 20_000, "On SIGTERM: how long to keep delivering complete spans before saving checkpoints and exiting; keep it below the pod's terminationGracePeriodSeconds.", 'ms'),
+  openSpansAtShutdown: key(z.enum(['export', 'hold']), 'export',
+    'On SIGTERM, spans still waiting for their end: export them marked incomplete (the app has stopped, and an emptyDir state directory goes with the pod), or hold them back in the checkpoints for a restart to rebuild.'),
 });
 
 const assemble = z.strictObject({
   openSpanTimeoutMs: key(positiveInt, 300_000, 'A span whose end has not arrived this long after its first line is exported, marked incomplete.', 'ms'),
   maxOpenSpans: key(positiveInt, 100_000, 'Most spans waiting for their end; beyond it the oldest is exported, marked incomplete.', 'spans'),
+  maxOpenSpanBytes: key(positiveInt, 67_108_864, 'Most bytes of log records held by spans waiting for their end; beyond it the oldest is exported, marked incomplete.', 'bytes'),
+});
+
+const kubernetes = z.strictObject({
+  enabled: key(z.boolean(), false, 'Read this pod\'s container log files: <logRoot>/<namespace>_<podName>_<podUid>/<container>/*.log, following restarts (0.log, 1.log, ...).'),
+  logRoot: key(z.string().min(1), '/var/log/pods', "The kubelet's pod log directory (mounted read-only into the sidecar)."),
+  namespace: key(z.string(), '', 'Pod namespace; empty: the POD_NAMESPACE environment variable (downward API).'),
+  podName: key(z.string(), '', 'Pod name; empty: the POD_NAME environment variable (downward API).'),
+  podUid: key(z.string(), '', 'Pod UID; empty: the POD_UID environment variable (downward API).'),
+  container: key(z.string(), '', 'Name of the container whose log to read; empty: the REQUESTFLOW_CONTAINER environment variable.'),
+});
+
+const tail = z.strictObject({
+  format: key(z.enum(['auto', 'cri', 'docker', 'plain']), 'auto', 'Log file format: CRI (containerd, CRI-O), Docker json-file, or plain lines; auto detects it per file from its first line.'),
+  kubernetes: kubernetes.prefault({}).describe('Kubernetes pod log files.'),
+  stateDir: key(z.string(), '', 'Directory for checkpoints (read offsets per file), kept across restarts; empty: no checkpoints, every start reads files from their beginning.'),
+  checkpointIntervalMs: key(positiveInt, 1000, 'How often acknowledged read offsets are saved to the state directory.', 'ms'),
+  pollIntervalMs: key(positiveInt.min(10), 250, 'How often each open file is checked for new data, rotation and truncation.', 'ms'),
+  discoveryIntervalMs: key(positiveInt.min(10), 1000, 'How often globs and the Kubernetes log directory are listed for new files.', 'ms'),
+  rotateWaitMs: key(ms, 5000, 'A rotated or deleted file is still read this long after its last growth (late writes through its old handle).', 'ms'),
+  partialFlushMs: key(positiveInt, 5000, 'A chain of partial CRI/Docker pieces whose final piece has not come this long after the last one is flushed as a record.', 'ms'),
+  readChunkBytes: key(positiveInt.min(4096), 262_144, 'Bytes read from a file at a time.', 'bytes'),
+  fingerprintBytes: key(positiveInt.min(16).max(65_536), 1024, "Bytes at a file's start that identify it, with its device and inode, across renames and restarts.", 'bytes'),
 });
 
 const limits = z.strictObject({
@@ -81,10 +107,11 @@ const metrics = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
-  inputs: key(z.array(z.string().min(1)), [], 'Files to follow ("-" for stdin); command-line arguments replace this list.'),
+  inputs: key(z.array(z.string().min(1)), [], 'Files or glob patterns to follow ("-" for stdin); command-line arguments replace this list.'),
   zipkin: zipkin.prefault({}).describe('Where spans go.'),
   export: exportSection.prefault({}).describe('Batching and retries.'),
   assemble: assemble.prefault({}).describe('Spans waiting for their end.'),
+  tail: tail.prefault({}).describe('Reading log files: formats, Kubernetes pod logs, checkpoints, rotation.'),
   limits: limits.prefault({}).describe('Bounds on lines and span contents.'),
   privacy: privacy.prefault({}).describe('What of a request may leave the pod.'),
   log: log.prefault({}).describe("requestflow's own log."),

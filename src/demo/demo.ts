@@ -56,6 +56,8 @@ export interface DemoOptions {
 export interface RunningDemo {
   zipkinBaseUrl: string;
   gatewayUrl: string;
+  /** requestflow's Prometheus metrics. */
+  metricsUrl?: string;
   logDir: string;
   /** The log files requestflow follows, one per instrumented service. */
   serviceLogs: string[];
@@ -115,9 +117,13 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     const requestflowLog = join(opts.logDir, 'requestflow.out');
     writeFileSync(requestflowLog, '');
     const requestflow = spawnWithLog('requestflow', process.execPath,
-      [requestflowBinary, '--zipkin-url', `${zipkinBaseUrl}/api/v2/spans`, ...serviceLogs], requestflowLog);
+      // Its health and metrics server on any free port (printed), so demos and tests never collide.
+      [requestflowBinary, '--zipkin-url', `${zipkinBaseUrl}/api/v2/spans`, '--set', 'server.port=0', '--set', 'server.host=127.0.0.1', ...serviceLogs],
+      requestflowLog);
     children.push(requestflow);
     await waitForLogLine(requestflow, requestflowLog, '"msg":"started"');
+    const metricsPort = /"msg":"server_listening".*?"port":(\d+)/.exec(readFileSync(requestflowLog, 'utf8'))?.[1];
+    const metricsUrl = metricsPort ? `http://127.0.0.1:${metricsPort}/metrics` : undefined;
 
     if (opts.rps > 0) {
       children.push(forkWithLog('load', loadGenerator, [], { ...process.env, GATEWAY_URL: urls.gateway, RPS: String(opts.rps) }, join(opts.logDir, 'load.out')));
@@ -126,7 +132,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
       ...(zipkin ? [{ name: 'zipkin', pid: zipkin.pid }] : []),
       ...children.map((c) => ({ name: c.name, pid: c.pid })),
     ];
-    return { zipkinBaseUrl, gatewayUrl: urls.gateway, logDir: opts.logDir, serviceLogs, processes, stop };
+    return { zipkinBaseUrl, gatewayUrl: urls.gateway, metricsUrl, logDir: opts.logDir, serviceLogs, processes, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -77,7 +77,8 @@ requestflow demo
   Zipkin UI:  ${ui}
   gateway:    ${demo.gatewayUrl}   try: curl -i '${demo.gatewayUrl}/home?user=21'
   load:       ${opts.rps > 0 ? `${opts.rps} requests/s of random users (1 in 7 fails in ranking, 1 in 20 reads the slow movies shelf)` : 'none'}
-  logs:       ${logs}/  (check them: node dist/main.js lint ${logs}/*.log)
+  logs:       ${logs}/  (check them: node dist/main.js lint ${logs}/*.log)${demo.metricsUrl ? `
+  metrics:    ${demo.metricsUrl}  (requestflow's own, and request rates and latencies per endpoint)` : ''}
   processes:  ${demo.processes.map((p) => `${p.name} ${p.pid}`).join(', ')}`);
 
   const shown = await Promise.race([sendShowcase(demo.gatewayUrl), signalled.then(() => undefined)]);

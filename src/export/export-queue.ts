@@ -3,6 +3,8 @@
  * one batch in flight at a time so delivery keeps the order spans were made in.
  * Each enqueue may carry an `ack`, called once every span before it has been
  * accepted by Zipkin (or deliberately set aside): checkpoints hang off it.
+ * After a batch fails for good (a shutdown deadline), no later ack is called:
+ * a checkpoint must never move past spans that were not delivered.
  * When the queue holds `maxQueuedSpans`, `hasRoom()` turns false and the reader
  * waits: the log file, not memory, is the buffer while Zipkin is down.
  */
@@ -30,6 +32,7 @@ export class ExportQueue {
   private timer?: NodeJS.Timeout;
   private roomWaiters: (() => void)[] = [];
   private giveUp: () => boolean = () => false;
+  private acksBlocked = false;
   readonly totals: SendOutcome = { delivered: 0, setAside: 0, failed: 0 };
   /** Sees every span as it is queued (the request metrics hook). */
   onEnqueue?: (spans: readonly ReadableSpan[]) => void;
@@ -118,13 +121,15 @@ export class ExportQueue {
     this.compact();
     // A span that failed for good is counted as dropped and logged by the sender;
     // its line is not acknowledged, so a checkpoint never moves past it.
-    if (outcome.failed === 0) for (const a of acks) a.fn();
+    if (outcome.failed > 0) this.acksBlocked = true;
+    if (!this.acksBlocked) for (const a of acks) a.fn();
     this.wakeRoomWaiters();
   }
 
   private releaseLeadingAcks(): void {
     while (this.head < this.items.length && this.items[this.head] instanceof Ack) {
-      (this.items[this.head++] as Ack).fn();
+      const ack = this.items[this.head++] as Ack;
+      if (!this.acksBlocked) ack.fn();
     }
     this.compact();
   }

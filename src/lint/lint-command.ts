@@ -1,6 +1,6 @@
 /**
- * `requestflow lint [files|-]`: reads each input with the tail stage's line
- * splitter (the same maxLineBytes as the daemon), runs every line through
+ * `requestflow lint [files|-]`: reads each input with the tail stage's record
+ * decoder (CRI, Docker or plain, the same record limit as the daemon), runs every record through
  * LogLinter and prints the findings and a summary (text, or JSON with --json).
  * Sets the exit code for main.ts: 0 no errors, 1 errors (or, with --strict,
  * warnings), 2 bad usage, config or an unreadable input.
@@ -9,6 +9,8 @@
 import type { Argv } from 'yargs';
 import type { RegisterCommands } from '../cli.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
+import { Counters } from '../observe/counters.js';
 import { readOnce } from '../tail/read-once.js';
 import { LogLinter } from './lint-lines.js';
 import { formatText, type InputReport } from './lint-report.js';
@@ -17,6 +19,8 @@ export const DEFAULT_MAX_FINDINGS = 100;
 
 export interface LintOptions {
   maxLineBytes: number;
+  /** How the input is wrapped (CRI, Docker, plain); auto detects it. */
+  format: Config['tail']['format'];
   /** Findings kept per input; the summary still counts all. */
   maxFindings: number;
 }
@@ -26,7 +30,7 @@ export async function lintInput(input: string, opts: LintOptions): Promise<Input
   const linter = new LogLinter(opts.maxLineBytes);
   const report: InputReport = { input: input === '-' ? '<stdin>' : input, findings: [], findingsNotShown: 0, summary: linter.result() };
   let lineNumber = 0;
-  await readOnce(input, opts.maxLineBytes, (lines) => {
+  await readOnce(input, { format: opts.format, maxRecordBytes: opts.maxLineBytes, counters: new Counters() }, (lines) => {
     for (const line of lines) {
       for (const f of linter.check(line, ++lineNumber)) {
         if (report.findings.length < opts.maxFindings) report.findings.push(f);
@@ -62,8 +66,11 @@ export const registerLint: RegisterCommands = (y: Argv) =>
 
 export async function runLint(args: { files: string[]; config?: string; json: boolean; strict: boolean; maxFindings: number }): Promise<number> {
   let maxLineBytes: number;
+  let format: Config['tail']['format'];
   try {
-    maxLineBytes = loadConfig({ file: args.config }).limits.maxLineBytes;
+    const config = loadConfig({ file: args.config });
+    maxLineBytes = config.limits.maxLineBytes;
+    format = config.tail.format;
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`requestflow lint: ${e.message}\n`);
@@ -82,7 +89,7 @@ export async function runLint(args: { files: string[]; config?: string; json: bo
   let unreadable = false;
   for (const input of inputs) {
     try {
-      reports.push(await lintInput(input, { maxLineBytes, maxFindings: args.maxFindings }));
+      reports.push(await lintInput(input, { maxLineBytes, format, maxFindings: args.maxFindings }));
     } catch (e) {
       unreadable = true;
       process.stderr.write(`requestflow lint: cannot read ${input}: ${(e as Error).message}\n`);

@@ -13,7 +13,7 @@
 import { decodeLine } from '../decode/decode-line.js';
 import type { RejectReason } from '../decode/log-event.js';
 import { CONVERSION_MEANINGS, rejectionExpected, rejectionField, SKIP_MEANINGS } from '../decode/reasons.js';
-import type { SplitLine } from '../tail/line-splitter.js';
+import type { LogRecord } from '../tail/record-joiner.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -50,7 +50,7 @@ export class LogLinter {
   constructor(private readonly maxLineBytes: number) {}
 
   /** Findings of one line (empty for a line requestflow reads as it is). */
-  check(line: SplitLine, lineNumber: number): Finding[] {
+  check(line: Pick<LogRecord, 'text' | 'cutFromBytes'>, lineNumber: number): Finding[] {
     this.summary.lines += 1;
     const found: Finding[] = [];
     const add = (f: Omit<Finding, 'line'>) => {

@@ -19,7 +19,8 @@ export async function runOnce(config: Config, inputs: string[], args: RunArgs, l
   pipeline.start();
   for (const input of inputs) {
     try {
-      await readOnce(input, config.limits.maxLineBytes, (lines) => pipeline.processLines(lines));
+      await readOnce(input, { format: config.tail.format, maxRecordBytes: config.limits.maxLineBytes, counters },
+        (records) => pipeline.processLines(records));
     } catch (e) {
       counters.inc('dropped.input_unreadable');
       log.error('input_unreadable', { input, error: (e as Error).message });

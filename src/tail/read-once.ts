@@ -1,22 +1,31 @@
 /**
- * --once input: a file (or stdin for "-") from its first byte to its last,
- * as batches of lines. Reading waits while the caller's handler awaits, so
- * the export queue's bound holds back the read.
+ * --once and stdin input: a file (or stdin for "-") from its first byte to
+ * its last, as batches of records in the file's format (CRI, Docker
+ * json-file or plain). Reading waits while the caller's handler awaits, so
+ * the export queue's bound holds back the read. No checkpoints.
  */
 import { createReadStream } from 'node:fs';
-import { LineSplitter, type SplitLine } from './line-splitter.js';
+import type { Counters } from '../observe/counters.js';
+import { RecordDecoder, type FormatSetting } from './record-decoder.js';
+import type { LogRecord } from './record-joiner.js';
+
+export interface ReadOnceOptions {
+  format: FormatSetting;
+  maxRecordBytes: number;
+  counters?: Counters;
+}
 
 export async function readOnce(
   input: string,
-  maxLineBytes: number,
-  onLines: (lines: SplitLine[]) => Promise<void> | void,
+  opts: ReadOnceOptions,
+  onRecords: (records: LogRecord[]) => Promise<void> | void,
 ): Promise<void> {
   const stream = input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 256 * 1024 });
-  const splitter = new LineSplitter(maxLineBytes);
+  const decoder = new RecordDecoder({ format: opts.format, maxRecordBytes: opts.maxRecordBytes, counters: opts.counters });
   for await (const chunk of stream) {
-    const lines = splitter.push(chunk as Buffer);
-    if (lines.length) await onLines(lines);
+    const records = decoder.push(chunk as Buffer, Date.now());
+    if (records.length) await onRecords(records);
   }
-  const last = splitter.end();
-  if (last.length) await onLines(last);
+  const last = decoder.end(Date.now());
+  if (last.length) await onRecords(last);
 }

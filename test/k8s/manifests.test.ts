@@ -30,18 +30,6 @@ const BUDGET = { cpuCores: 0.1, memoryBytes: 100 * 2 ** 20 };
 const APP_SHUTDOWN_ALLOWANCE_S = 15;
 const MARGIN_S = 5;
 
-// The log-file reader (Kubernetes mode, checkpoints, shutdown deadline) brings
-// its own keys. Where a key exists, the tests check the manifests against the
-// effective config; until then, against the values that reader documents.
-const keyNamed = (last: string) => configKeys().find((k) => k.path.at(-1) === last);
-const valueAt = (config: Config, path: string[]): unknown => path.reduce<unknown>((n, p) => (n as Record<string, unknown> | undefined)?.[p], config);
-const KUBERNETES_MODE = configKeys().find((k) => k.name.endsWith('kubernetes.enabled'));
-async function shutdownDeadlineMs(config: Config): Promise<number> {
-  const key = keyNamed('shutdownDeadlineMs');
-  if (key) return valueAt(config, key.path) as number;
-  const followMode = await import('../../src/run/run-follow.js') as Record<string, unknown>;
-  return followMode.SHUTDOWN_DEADLINE_MS as number;
-}
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -183,25 +171,13 @@ t.test('hostPath mode: the pod log directory is mounted read-only where the Kube
   const d = deployment(objs, 'my-service');
   const sidecar = sidecarOf(d);
   const appName = d.spec.template.spec.containers[0]!.name;
-  let logRoot = '/var/log/pods';
-  if (KUBERNETES_MODE) {
-    const section = KUBERNETES_MODE.path.slice(0, -1);
-    const k = valueAt(config, section) as Record<string, unknown>;
-    t.equal(k.enabled, true, 'the Kubernetes mode is on');
-    t.equal(k.container, appName, "it reads the app container's log");
-    t.equal(k.namespace, POD_FIELDS['metadata.namespace'], 'namespace from the downward API');
-    t.equal(k.podName, POD_FIELDS['metadata.name'], 'pod name from the downward API');
-    t.equal(k.podUid, POD_FIELDS['metadata.uid'], 'pod uid from the downward API');
-    logRoot = k.logRoot as string;
-  } else {
-    for (const input of config.inputs) {
-      t.ok(input.startsWith(`${logRoot}/`), `${input} under the log root`);
-      // <root>/<namespace>_<pod>_<uid>/<container>/...: the kubelet's layout, for the app container.
-      const [podDir, container] = input.slice(logRoot.length + 1).split('/');
-      t.equal(podDir, `${POD_FIELDS['metadata.namespace']}_${POD_FIELDS['metadata.name']}_${POD_FIELDS['metadata.uid']}`, 'pod directory from the downward API');
-      t.equal(container, appName, "the app container's directory");
-    }
-  }
+  const k = config.tail.kubernetes;
+  t.equal(k.enabled, true, 'the Kubernetes mode is on');
+  t.equal(k.container, appName, "it reads the app container's log");
+  t.equal(k.namespace, POD_FIELDS['metadata.namespace'], 'namespace from the downward API');
+  t.equal(k.podName, POD_FIELDS['metadata.name'], 'pod name from the downward API');
+  t.equal(k.podUid, POD_FIELDS['metadata.uid'], 'pod uid from the downward API');
+  const logRoot = k.logRoot;
   const vol = d.spec.template.spec.volumes!.find((v) => v.hostPath)!;
   t.equal(vol.hostPath!.path, logRoot, 'hostPath is the log root');
   const mount = mountsOf(sidecar).find((m) => m.name === vol.name)!;
@@ -220,7 +196,7 @@ t.test('emptyDir mode: the app writes the file the sidecar reads; nothing Pod Se
   const sidecar = sidecarOf(d);
   const app = spec.containers[0]!;
   t.same(config.inputs, ['/var/log/app/requests.log'], 'REQUESTFLOW_INPUTS overrides the file');
-  if (KUBERNETES_MODE) t.equal(valueAt(config, KUBERNETES_MODE.path), false, 'the Kubernetes mode is off: no pod logs mounted');
+  t.equal(config.tail.kubernetes.enabled, false, 'the Kubernetes mode is off: no pod logs mounted');
   for (const input of config.inputs) {
     const rm = mountsOf(sidecar).find((m) => input.startsWith(`${m.mountPath}/`))!;
     const wm = mountsOf(app).find((m) => m.name === rm.name)!;
@@ -256,15 +232,14 @@ t.test('the sidecar: non-root, read-only root, no capabilities, state directory,
     const writable = mountsOf(sidecar).filter((m) => !m.readOnly);
     t.equal(writable.length, 1, `${r}: one writable mount`);
     const { config } = effectiveConfig(rendered[r]!);
-    const stateKey = keyNamed('stateDir');
-    t.equal(writable[0]!.mountPath, stateKey ? valueAt(config, stateKey.path) : '/var/lib/requestflow', `${r}: the state directory`);
+    t.equal(writable[0]!.mountPath, config.tail.stateDir, `${r}: the state directory`);
     t.ok(spec.volumes!.find((v) => v.name === writable[0]!.name)?.emptyDir, `${r}: checkpoints survive a sidecar restart (emptyDir)`);
     const res = sidecar.resources as { requests: Record<string, string>; limits: Record<string, string> };
     t.ok(quantity(res.requests.cpu!) <= BUDGET.cpuCores, `${r}: cpu request within the budget`);
     t.ok(quantity(res.requests.memory!) <= BUDGET.memoryBytes, `${r}: memory request within the budget`);
     t.ok(quantity(res.limits.memory!) >= quantity(res.requests.memory!), `${r}: memory limit >= request`);
     t.ok(quantity(res.limits.cpu!) >= quantity(res.requests.cpu!), `${r}: cpu limit >= request`);
-    const deadlineS = (await shutdownDeadlineMs(config)) / 1000;
+    const deadlineS = config.export.shutdownDeadlineMs / 1000;
     t.ok(deadlineS > 0, `${r}: a shutdown deadline`);
     t.ok(spec.terminationGracePeriodSeconds! >= APP_SHUTDOWN_ALLOWANCE_S + deadlineS + MARGIN_S,
       `${r}: grace ${spec.terminationGracePeriodSeconds} s fits the app, the ${deadlineS} s deadline and a margin`);

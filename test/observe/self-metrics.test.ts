@@ -1,7 +1,7 @@
 // requestflow's own metrics mirror the Counters by name at scrape time.
 import t from 'tap';
 import { Counters } from '../../src/observe/counters.js';
-import { countInputLines } from '../../src/observe/input-counts.js';
+import { countInputRecords } from '../../src/observe/input-counts.js';
 import { LabelLimiter } from '../../src/observe/label-limiter.js';
 import { MetricsRegistry, OPENMETRICS, PROMETHEUS_TEXT } from '../../src/observe/metrics-registry.js';
 import { SelfMetrics } from '../../src/observe/self-metrics.js';
@@ -66,9 +66,9 @@ t.test('counter names map to metrics; the values are the planted counts', async 
 
 t.test('lines and bytes per file; file labels past the cap are "other"', async (t) => {
   const { counters, metrics } = setup(2);
-  countInputLines(counters, '/logs/a.log', [{ text: 'abc' }, { text: 'é' }]); // 4 + 3 bytes with newlines
-  countInputLines(counters, '/logs/b.log', [{ text: 'x'.repeat(10), cutFromBytes: 5000 }]);
-  countInputLines(counters, '/logs/c.log', [{ text: '12' }]);
+  countInputRecords(counters, '/logs/a.log', [{ text: 'abc' }, { text: 'é' }]); // 4 + 3 bytes with newlines
+  countInputRecords(counters, '/logs/b.log', [{ text: 'x'.repeat(10), cutFromBytes: 5000 }]);
+  countInputRecords(counters, '/logs/c.log', [{ text: '12' }]);
   await metrics.render(OPENMETRICS); // a second scrape must not count the refused file again
   const s = parseMetrics(await metrics.render(OPENMETRICS));
   t.equal(value(s, 'requestflow_input_lines_total', { file: '/logs/a.log' }), 2);
