@@ -40,14 +40,15 @@ export async function parseCli(argv: string[], extra: RegisterCommands[] = []): 
           json: Boolean(a.json),
           config: a.config as string | undefined,
           zipkinUrl: a['zipkin-url'] as string | undefined,
-          set: (a.set as string[] | undefined) ?? [],
+          set: asList(a.set),
         },
       };
     })
     .option('once', { type: 'boolean', default: false, describe: 'read each input from start to end, export everything, wait for Zipkin to accept it, print a summary and exit' })
     .option('zipkin-url', { type: 'string', describe: `Zipkin span endpoint (config zipkin.url; default ${DEFAULT_ZIPKIN_URL})` })
     .option('config', { type: 'string', describe: 'YAML config file (see config/requestflow.example.yaml); flags override it' })
-    .option('set', { type: 'string', array: true, describe: 'set a config key, e.g. --set log.level=debug (repeatable; overrides the file and REQUESTFLOW_* variables)' })
+    // Not `array: true`: that would swallow the file names after it; repeats still gather into an array.
+    .option('set', { type: 'string', describe: 'set a config key, e.g. --set log.level=debug (repeatable; overrides the file and REQUESTFLOW_* variables)' })
     .option('json', { type: 'boolean', default: false, describe: 'print the --once summary as one JSON object on stdout' })
     .example('$0 --once test/fixtures/legacy/flat-single-service.ndjson', 'export one file to Zipkin on localhost and print a summary')
     .example('my-service | $0 --zipkin-url http://zipkin:9411/api/v2/spans -', "follow a service's stdout")
@@ -69,4 +70,9 @@ function restoreStdinArg(argv: Record<string, unknown>): void {
     if (v === STDIN_ARG) argv[k] = '-';
     else if (Array.isArray(v)) argv[k] = v.map((x) => (x === STDIN_ARG ? '-' : x));
   }
+}
+
+/** A repeatable option: absent, once (a string) or repeated (an array). */
+export function asList(v: unknown): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
 }

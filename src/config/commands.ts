@@ -5,6 +5,7 @@
  *   requestflow print-config --example every key with its default (config/requestflow.example.yaml)
  */
 import type { Argv } from 'yargs';
+import { asList } from '../cli.js';
 import { ConfigError, loadConfig } from './load-config.js';
 import { flagLayer, mergeLayers, setFlagsLayer, type OverrideLayer } from './overrides.js';
 import { exampleYaml, maskedYaml } from './reference.js';
@@ -39,7 +40,7 @@ export function registerConfigCommands(y: Argv): Argv {
         try {
           const config = loadConfig({
             file: a.config as string | undefined,
-            flags: runFlags({ zipkinUrl: a['zipkin-url'] as string | undefined, set: a.set as string[] | undefined }),
+            flags: runFlags({ zipkinUrl: a['zipkin-url'] as string | undefined, set: asList(a.set) }),
           });
           process.stdout.write(maskedYaml(config));
           process.exitCode = 0;

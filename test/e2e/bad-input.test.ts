@@ -48,7 +48,9 @@ const rows: Row[] = [
   ['application line with Infinity in its context', rec({ category: 'application', timestamp: T + 0.02, message: 'inf', context: { ratio: 0 } }).replace('"ratio":0', '"ratio":Infinity'), 'converted.non_standard_number'],
   ['application line after a byte-order mark', `\uFEFF${rec({ category: 'application', timestamp: T + 0.03, message: 'bom' })}`, 'converted.byte_order_mark'],
   ['invalid UTF-8 inside a message', Buffer.concat([Buffer.from(rec({ category: 'application', timestamp: T + 0.04, message: 'bytes:XX' }).split('XX')[0]!), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(`"}`)]), undefined],
-  ['a line over the 1 MiB line limit', rec({ category: 'application', message: 'y'.repeat(1_100_000) }), 'skipped.line_too_long'],
+  // Cut at the limit, the record is closed at its last complete member: still a request record.
+  ['a request record over the 1 MiB line limit', rec({ category: 'application', timestamp: T + 0.06, message: 'y'.repeat(1_100_000) }), 'truncated.record'],
+  ['a line over the limit that is no record once cut', `{"pad": "${'p'.repeat(1_100_000)}", ${rec({ category: 'application' }).slice(1)}`, 'skipped.line_too_long'],
   ['a line just under 1 MiB', rec({ category: 'application', timestamp: T + 0.05, message: 'z'.repeat(1_000_000) }), 'truncated.annotation_text'],
   ['request_end', rec({ category: 'request_end', timestamp: T + 0.1, context: { r_status: '200 OK' } }), undefined],
 ];
@@ -83,6 +85,8 @@ t.test('every bad-input kind is counted by reason; the good records still arrive
   t.ok(texts.includes('INFO: bom'));
   t.ok(texts.some((v) => v.startsWith('INFO: bytes:\uFFFD')), 'invalid UTF-8 became U+FFFD, the line was kept');
   t.ok(texts.some((v) => v.startsWith('INFO: zzz') && v.endsWith('…[truncated]') && v.length <= 1024), 'the huge message was cut');
+  t.ok(texts.includes('INFO: (no message)'), 'the record cut at the limit is kept without the member it lost');
+  t.equal(span!.tags?.['requestflow.truncated'] !== undefined, true, 'and its span says it was cut');
 });
 
 t.test('a binary file: every line skipped, nothing rejected, exit 0', async (t) => {
