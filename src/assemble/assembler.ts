@@ -25,7 +25,7 @@ import { HoldQueue, type Hold } from './hold-queue.js';
 import { spanIdFor, traceIdFor } from './ids.js';
 import { cut, type LimitOptions } from './limits.js';
 import { toReadableSpan, type SpanData } from './otel-span.js';
-import { createRedactor, jsonText, type PrivacyOptions, type Redactor } from './privacy.js';
+import { createRedactor, type PrivacyOptions, type Redactor } from './privacy.js';
 import { TAG } from './tag-names.js';
 
 export interface AssembleOptions {
@@ -370,8 +370,9 @@ export class SpanAssembler {
     attributes[TAG.peerService] = callee;
     if (fn) attributes[TAG.codeFunction] = this.tag(fn);
     if (this.opts.privacy.dependencyArgs) {
-      if (start?.args !== undefined) attributes[TAG.codeArgs] = this.tag(jsonText(start.args));
-      if (start?.kwargs !== undefined) attributes[TAG.codeKwargs] = this.tag(jsonText(start.kwargs));
+      // Allow-listed, but credential-named keys (a password kwarg) are still redacted.
+      if (start?.args !== undefined) attributes[TAG.codeArgs] = this.tag(this.redactor.bodyText(start.args));
+      if (start?.kwargs !== undefined) attributes[TAG.codeKwargs] = this.tag(this.redactor.bodyText(start.kwargs));
     }
     if (!start) attributes[TAG.incomplete] = 'missing_start';
     this.tags(attributes);

@@ -96,7 +96,8 @@ const server = z.strictObject({
   host: key(z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]), '0.0.0.0', 'Address the HTTP server binds to; 0.0.0.0 lets the kubelet and Prometheus reach it on the pod IP.'),
   port: key(z.number().int().min(0).max(65_535), DEFAULT_SERVER_PORT, 'Port of /healthz, /readyz and /metrics; 0 takes any free port (logged at start).', 'port'),
   maxEventLoopLagMs: key(positiveInt, 2000, '/healthz fails while the event loop lags behind by more than this.', 'ms'),
-  exportFailureBudgetMs: key(ms, 300_000, '/readyz fails once every POST to Zipkin has failed for this long; 0: export failures never make it fail.', 'ms'),
+  // 0 by default: a sidecar's readiness is its pod's, and a tracing outage must not take the app out of its Service.
+  exportFailureBudgetMs: key(ms, 0, '/readyz fails once every POST to Zipkin has failed for this long; 0 (the default): export failures never make it fail (alert on the metrics instead).', 'ms'),
 });
 
 const metrics = z.strictObject({

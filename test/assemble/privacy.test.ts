@@ -109,7 +109,7 @@ const EVENTS: LogEvent[] = [
     headers: { Cookie: 'sid=COOKIE-SECRET-8841', Authorization: 'Bearer AUTH-TOKEN-7731', 'User-Agent': 'UA-Probe/9.9' },
     body: { username: 'alice@example.com', password: 'PASSWORD-hunter2' } },
   { category: 'dependency_start', requestId: REQ, spanPath: '1', service: 'account', timeUs: T + 1000,
-    callSpanPath: '1.1', dependencyName: 'sessions', functionName: 'create', args: ['ARG-SECRET-1919'], kwargs: { ttl: 'KWARG-3600s' } },
+    callSpanPath: '1.1', dependencyName: 'sessions', functionName: 'create', args: ['ARG-SECRET-1919'], kwargs: { ttl: 'KWARG-3600s', password: 'KWARG-PASSWORD-5' } },
   { category: 'dependency_end', requestId: REQ, spanPath: '1', service: 'account', timeUs: T + 5000, callSpanPath: '1.1', exception: false },
   { category: 'request_end', requestId: REQ, spanPath: '1', service: 'account', timeUs: T + 9000, statusCode: 302,
     headers: { 'Set-Cookie': 'sid=SETCOOKIE-SECRET-1', Location: '/home' }, body: '{"session": "SESSION-BODY-77", "ok": true}' },
@@ -141,7 +141,7 @@ t.test('assembled spans: defaults and each allow-list', async (t) => {
       { ...SERVER_BASE, 'http.request.body': '{"username":"alice@example.com","password":"[redacted]"}',
         'http.response.body': '{"session":"[redacted]","ok":true}' }, CLIENT_BASE],
     ['dependency arguments', { dependencyArgs: true }, SERVER_BASE,
-      { ...CLIENT_BASE, 'code.args': '["ARG-SECRET-1919"]', 'code.kwargs': '{"ttl":"KWARG-3600s"}' }],
+      { ...CLIENT_BASE, 'code.args': '["ARG-SECRET-1919"]', 'code.kwargs': '{"ttl":"KWARG-3600s","password":"[redacted]"}' }],
   ];
   for (const [name, privacy, server, client] of cases) {
     const tags = tagsOf(privacy);
