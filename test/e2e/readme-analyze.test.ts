@@ -28,6 +28,7 @@ function examples(): Example[] {
   const out: Example[] = [];
   const re = /<!-- example: ([\w-]+) -->\n```[a-z]*\n\$ requestflow ([^\n]+)\n([\s\S]*?)```/g;
   for (let m = re.exec(readme); m; m = re.exec(readme)) {
+    if (!m[1]!.startsWith('analyze-')) continue; // other sections' examples have tests of their own
     const args = [...m[2]!.matchAll(/'([^']*)'|(\S+)/g)].map((a) => a[1] ?? a[2]!);
     out.push({ name: m[1]!, args, output: m[3]!.replace(/\n$/, '') });
   }
