@@ -32,7 +32,7 @@ export class LineOutput {
 
   constructor(private readonly output: NodeJS.WritableStream) {}
 
-  write(record: { context?: unknown }): void {
+  write(record: { context?: unknown; [field: string]: unknown }): void {
     const buffered = (this.output as { writableLength?: number }).writableLength ?? 0;
     if (buffered + this.pendingBytes > MAX_BUFFERED_OUTPUT_BYTES) {
       this.stats.linesDropped += 1;

@@ -37,6 +37,7 @@ export type RequestCallback = (res: http.IncomingMessage) => void;
 export interface OutgoingSide {
   fetch(dependencyName: string, input: string | URL | Request, init?: RequestInit): Promise<Response>;
   request(dependencyName: string, url: string | URL, options?: http.RequestOptions, callback?: RequestCallback): http.ClientRequest;
+  request(dependencyName: string, url: string | URL, callback?: RequestCallback): http.ClientRequest;
   request(dependencyName: string, options: http.RequestOptions, callback?: RequestCallback): http.ClientRequest;
   traceDependency<T>(dependencyName: string, fn: (call: OutgoingCall | undefined) => T | Promise<T>, options: TraceOptions): Promise<T>;
 }

@@ -3,7 +3,7 @@
 // then the real `requestflow analyze ... --json` must recover the planted
 // numbers (within 1 ms) and name the planted causes, and Zipkin's own API must
 // show every planted dependency edge with its call and error counts.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ const spansOf = (truth: readonly RequestTruth[]) => truth.reduce((a, r) => a + r
 const nearestRank = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)]!;
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const ms = (us: number) => us / 1000;
-const near = (t: Tap.Test, actual: number | undefined, expected: number, what: string) =>
+const near = (t: Test, actual: number | undefined, expected: number, what: string) =>
   t.ok(actual !== undefined && Math.abs(actual - expected) <= 1, `${what}: ${actual} ≈ ${expected} (±1 ms)`);
 
 async function analyze(args: string[]): Promise<{ json: any; stderr: string }> {

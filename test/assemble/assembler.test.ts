@@ -33,6 +33,7 @@ function setup(s: Setup = {}) {
     limits: { ...DEFAULTS.limits, ...s.limits },
     openSpanTimeoutMs: s.openSpanTimeoutMs ?? 300_000,
     maxOpenSpans: s.maxOpenSpans ?? 100_000,
+    maxOpenSpanBytes: DEFAULTS.assemble.maxOpenSpanBytes,
   };
   const counters = new Counters();
   return { assembler: new SpanAssembler(opts, counters), counters };

@@ -116,7 +116,7 @@ const EVENTS: LogEvent[] = [
 ];
 
 function tagsOf(privacy: Partial<PrivacyOptions>): { server: Record<string, unknown>; client: Record<string, unknown> } {
-  const a = new SpanAssembler({ privacy: { ...DEFAULTS.privacy, ...privacy }, limits: DEFAULTS.limits, openSpanTimeoutMs: 1000, maxOpenSpans: 10 }, new Counters());
+  const a = new SpanAssembler({ privacy: { ...DEFAULTS.privacy, ...privacy }, limits: DEFAULTS.limits, openSpanTimeoutMs: 1000, maxOpenSpans: 10, maxOpenSpanBytes: 1 << 20 }, new Counters());
   const spans: ReadableSpan[] = a.add(EVENTS, 0);
   const pick = (path: string, kind: number) => {
     const s = spans.find((x) => x.attributes['hulu.span_id'] === path && x.kind === kind)!;

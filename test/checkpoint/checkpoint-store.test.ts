@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ const entry = (offset: number): FileCheckpoint => ({
   offset, linesEnd: offset + 10, format: 'cri', updatedAtMs: 1,
 });
 
-function setup(t: typeof import('tap').default) {
+function setup(t: Test) {
   const dir = mkdtempSync(join(tmpdir(), 'rf-ckpt-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const warnings: Record<string, unknown>[] = [];

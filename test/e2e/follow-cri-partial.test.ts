@@ -42,7 +42,7 @@ for (const row of rows) {
     writeLines(src, Buffer.concat(text).toString('latin1').split('\n').slice(0, -1), 'latin1');
     const log = join(tmp.dir, '0.log');
     writeLines(log, []);
-    const limits = row.maxLineBytes
+    const limits: Record<string, Record<string, unknown>> = row.maxLineBytes
       ? { limits: { maxLineBytes: row.maxLineBytes, maxTagValueLength: row.maxLineBytes }, privacy: { bodies: true } }
       : {};
     const daemon = Daemon.withConfig(tmp.dir, followConfig(tmp.dir, base, { ...limits, tail: { format: 'cri' } }), [log]).start();

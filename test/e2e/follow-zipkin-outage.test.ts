@@ -5,7 +5,7 @@
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort, startZipkin, type RunningZipkin } from '../../dist/demo/zipkin-server.js';
+import { freePort, startZipkin, type RunningZipkin } from '../../src/demo/zipkin-server.js';
 import { Daemon, followConfig, runWriter, tempDir, waitForExactTraces, writeLines } from '../support/follow-harness.js';
 import { newRequestId, requestLines, spanCount } from '../support/request-lines.js';
 import { waitForTrace } from '../support/zipkin-api.js';

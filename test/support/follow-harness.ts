@@ -91,7 +91,7 @@ export class Daemon {
     if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return this.child?.exitCode ?? null;
     this.child.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
-    const r = await Promise.race([this.exit!, new Promise<undefined>((res) => { timer = setTimeout(res, timeoutMs); })]);
+    const r = await Promise.race([this.exit!, new Promise<undefined>((res) => { timer = setTimeout(() => res(undefined), timeoutMs); })]);
     clearTimeout(timer);
     if (!r) {
       this.child.kill('SIGKILL');

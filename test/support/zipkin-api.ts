@@ -3,39 +3,9 @@
 // reads must poll (waitForTrace) rather than assert right after a write.
 // Types follow test/fixtures/zipkin-api/zipkin2-api.yaml.
 
-export interface ZipkinEndpoint {
-  serviceName?: string;
-  ipv4?: string;
-  ipv6?: string;
-  port?: number;
-}
-
-export interface ZipkinAnnotation {
-  /** epoch microseconds */
-  timestamp: number;
-  value: string;
-}
-
-export type ZipkinSpanKind = 'CLIENT' | 'SERVER' | 'PRODUCER' | 'CONSUMER';
-
-export interface ZipkinSpan {
-  /** 16 or 32 lower-hex; Zipkin returns 16 when the high 64 bits are zero */
-  traceId: string;
-  id: string;
-  parentId?: string;
-  name?: string;
-  kind?: ZipkinSpanKind;
-  /** epoch microseconds, integer (Zipkin rejects fractions with 400) */
-  timestamp?: number;
-  /** microseconds, integer >= 1 */
-  duration?: number;
-  debug?: boolean;
-  shared?: boolean;
-  localEndpoint?: ZipkinEndpoint;
-  remoteEndpoint?: ZipkinEndpoint;
-  annotations?: ZipkinAnnotation[];
-  tags?: Record<string, string>;
-}
+// The Zipkin v2 span model is the one the analysis reads (one declaration).
+import type { ZipkinSpan } from '../../src/analyze/zipkin-span.js';
+export type { ZipkinAnnotation, ZipkinEndpoint, ZipkinSpan, SpanKind as ZipkinSpanKind } from '../../src/analyze/zipkin-span.js';
 
 export interface ZipkinDependencyLink {
   parent: string;
