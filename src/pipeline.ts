@@ -9,6 +9,7 @@
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SpanAssembler } from './assemble/assembler.js';
+import { sensitiveAllowListed } from './assemble/privacy.js';
 import type { Config } from './config/schema.js';
 import { decodeLine } from './decode/decode-line.js';
 import type { DecodeResult } from './decode/log-event.js';
@@ -70,12 +71,15 @@ export class Pipeline {
     this.sender = new ZipkinSender({
       url: config.zipkin.url,
       headers: { ...config.zipkin.headers },
-      localIpv4: config.zipkin.localIpv4,
+      localIp: config.zipkin.localIp,
       retryInitialMs: config.export.retryInitialMs,
       retryMaxMs: config.export.retryMaxMs,
       batchMaxBytes: config.export.batchMaxBytes,
     }, counters, log);
     this.queue = new ExportQueue(this.sender, config.export, counters);
+    for (const header of sensitiveAllowListed(config.privacy)) {
+      log.warn('privacy_sensitive_header_allowed', { header, note: 'allow-listed in privacy.*Headers: its values reach Zipkin unredacted' });
+    }
     this.assembler = new SpanAssembler({
       privacy: config.privacy,
       limits: config.limits,

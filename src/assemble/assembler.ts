@@ -25,7 +25,7 @@ import { HoldQueue, type Hold } from './hold-queue.js';
 import { spanIdFor, traceIdFor } from './ids.js';
 import { cut, type LimitOptions } from './limits.js';
 import { toReadableSpan, type SpanData } from './otel-span.js';
-import { createRedactor, type PrivacyOptions, type Redactor } from './privacy.js';
+import { createRedactor, redactUrlCredentials, type PrivacyOptions, type Redactor } from './privacy.js';
 import { TAG } from './tag-names.js';
 
 export interface AssembleOptions {
@@ -213,7 +213,7 @@ export class SpanAssembler {
     const level = (e.level ?? 'INFO').toUpperCase();
     const context = e.context ? this.redactor.scrubContext(e.context) : undefined;
     const contextText = context && Object.keys(context).length ? ` ${JSON.stringify(context)}` : '';
-    const message = e.message ?? '(no message)';
+    const message = e.message === null ? '(no message)' : redactUrlCredentials(e.message);
     if (ERROR_LEVELS.has(level) && s.logError === undefined) s.logError = `${message}${contextText}`;
     if (s.annotations.length >= this.opts.limits.maxAnnotationsPerSpan) {
       s.droppedAnnotations += 1;
@@ -327,8 +327,8 @@ export class SpanAssembler {
         if (start?.body !== undefined) attributes[TAG.httpRequestBody] = this.tag(this.redactor.bodyText(start.body));
         if (end.body !== undefined) attributes[TAG.httpResponseBody] = this.tag(this.redactor.bodyText(end.body));
       }
-      if (end.exceptionMessage?.trim()) attributes[TAG.exceptionMessage] = this.tag(end.exceptionMessage);
-      if (end.traceback?.trim()) attributes[TAG.exceptionStacktrace] = this.tag(shortTraceback(end.traceback));
+      if (end.exceptionMessage?.trim()) attributes[TAG.exceptionMessage] = this.tag(redactUrlCredentials(end.exceptionMessage));
+      if (end.traceback?.trim()) attributes[TAG.exceptionStacktrace] = this.tag(redactUrlCredentials(shortTraceback(end.traceback)));
     } else {
       attributes[TAG.incomplete] = 'missing_end';
     }
@@ -338,9 +338,10 @@ export class SpanAssembler {
     this.timingTags(attributes, startUs, endUs, s.calls);
     this.tags(attributes); // every value, whatever its source, within maxTagValueLength
 
-    const error = (end && exceptionText(end))
+    const rawError = (end && exceptionText(end))
       ?? s.logError
       ?? (end?.statusCode !== undefined && end.statusCode >= 500 ? end.statusText ?? String(end.statusCode) : undefined);
+    const error = rawError === undefined ? undefined : redactUrlCredentials(rawError);
     return {
       traceId,
       spanId: spanIdFor(traceId, base.spanPath, 'server'),
@@ -389,7 +390,7 @@ export class SpanAssembler {
       endUs,
       attributes,
       annotations: [],
-      error: failed ? this.tag(end?.response || 'dependency call failed') : undefined,
+      error: failed ? this.tag(end?.response ? redactUrlCredentials(end.response) : 'dependency call failed') : undefined,
     };
   }
 

@@ -52,7 +52,7 @@ export function createRedactor(opts: PrivacyOptions): Redactor {
       for (const [k, x] of Object.entries(v)) out[k] = isSensitive(k) ? REDACTED : scrub(x, depth + 1);
       return out;
     }
-    return v;
+    return typeof v === 'string' ? redactUrlCredentials(v) : v;
   };
 
   return {
@@ -100,4 +100,22 @@ export function createRedactor(opts: PrivacyOptions): Redactor {
 export function jsonText(v: Json | undefined): string {
   if (v === undefined || v === null) return '';
   return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+// scheme://user:password@host: the password, wherever it is written.
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:)[^\s@/]+@/gi;
+
+/**
+ * Free text (a log message, an exception, a connection string in an
+ * argument) with the password of any URL in it redacted. Other free text is
+ * exported as the service wrote it.
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.includes('://') ? text.replace(URL_CREDENTIALS, `$1${REDACTED}@`) : text;
+}
+
+/** Allow-listed header names that look like credentials: exported as asked, but worth a warning. */
+export function sensitiveAllowListed(opts: PrivacyOptions): string[] {
+  const sensitive = new RegExp(opts.sensitiveNamePattern, 'i');
+  return [...opts.requestHeaders, ...opts.responseHeaders].filter((h) => sensitive.test(h));
 }

@@ -85,7 +85,7 @@ export function findKey(name: string): ConfigKey | undefined {
   return configKeys().find((k) => k.name === name);
 }
 
-/** REQUESTFLOW_ + each path segment in UPPER_SNAKE_CASE: zipkin.localIpv4 -> REQUESTFLOW_ZIPKIN_LOCAL_IPV4. */
+/** REQUESTFLOW_ + each path segment in UPPER_SNAKE_CASE: zipkin.localIp -> REQUESTFLOW_ZIPKIN_LOCAL_IP. */
 export function envVarFor(path: readonly string[]): string {
   return ENV_PREFIX + path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
 }

@@ -13,7 +13,7 @@ import { ConfigError } from './config-error.js';
 import { suggest } from './did-you-mean.js';
 import { emptyLayer, envLayer, mergeLayers, type OverrideLayer, type Overrides } from './overrides.js';
 import { configTree, type ConfigSection } from './config-keys.js';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, toSpansUrl, type Config } from './schema.js';
 
 export { ConfigError } from './config-error.js';
 export { suggest } from './did-you-mean.js';
@@ -60,7 +60,8 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     plain.origins[k] = 'the command line';
   }
   const layers = mergeLayers(opts.envOverrides === false ? emptyLayer() : envLayer(env), plain, opts.flags ?? emptyLayer());
-  const merged = applyOverrides(raw, layers.values);
+  const merged = applyOverrides(raw, layers.values) as { zipkin?: { url?: unknown } };
+  if (typeof merged.zipkin?.url === 'string') merged.zipkin.url = toSpansUrl(merged.zipkin.url);
   const result = configSchema.safeParse(merged);
   if (!result.success) throw new ConfigError(describeIssues(result.error, where, layers.origins, doc, lines));
   return deepFreeze(result.data);

@@ -28,7 +28,7 @@ export interface OverrideLayer {
 
 /** Well-known variable -> the config key it fills (the Kubernetes mode's keys come with the log-file reader). */
 export const ENV_ALIASES: Readonly<Record<string, string>> = {
-  POD_IP: 'zipkin.localIpv4',
+  POD_IP: 'zipkin.localIp',
   POD_NAMESPACE: 'tail.kubernetes.namespace',
   POD_NAME: 'tail.kubernetes.podName',
   POD_UID: 'tail.kubernetes.podUid',

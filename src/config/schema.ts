@@ -21,12 +21,15 @@ const positiveInt = z.number().int().min(1);
 
 export const DEFAULT_ZIPKIN_URL = 'http://localhost:9411/api/v2/spans';
 export const DEFAULT_SERVER_PORT = 9464;
-export const DEFAULT_SENSITIVE_NAMES = '(token|secret|passw|pwd|session|auth|cookie|credential|signature|sig$|api[-_]?key|^key$|private)';
+export const DEFAULT_SENSITIVE_NAMES = '(token|secret|passw|pwd|session|auth|cookie|credential|signature|sig$|api[-_]?key|^key$|private|jwt|bearer|^pass$|^pin$|^sid$|^otp$)';
 
 const zipkin = z.strictObject({
-  url: key(z.url({ protocol: /^https?$/ }), DEFAULT_ZIPKIN_URL, "Zipkin's v2 span endpoint."),
+  // load-config.ts turns a base or UI URL into the span endpoint first (toSpansUrl).
+  url: key(z.url({ protocol: /^https?$/ }).refine(isSpansUrl, {
+    message: "not Zipkin's span endpoint: give the base URL (http://zipkin:9411) or the full endpoint ending in /api/v2/spans",
+  }), DEFAULT_ZIPKIN_URL, "Zipkin's v2 span endpoint; a base URL (http://zipkin:9411) or the UI's (.../zipkin/) means its /api/v2/spans."),
   headers: secret(key(z.record(z.string(), z.string()), {}, 'Extra HTTP headers on every POST to Zipkin (secrets: use ${VAR}); print-config masks their values.')),
-  localIpv4: key(z.union([z.ipv4(), z.literal('')]), '', "This pod's IPv4, sent as every span's localEndpoint.ipv4 so Zipkin's UI can correct clock skew (Kubernetes: status.podIP)."),
+  localIp: key(z.union([z.ipv4(), z.ipv6(), z.literal('')]), '', "This pod's IP (IPv4 or IPv6), sent as every span's localEndpoint.ipv4 or .ipv6 so Zipkin's UI can correct clock skew (Kubernetes: status.podIP)."),
 });
 
 const exportSection = z.strictObject({
@@ -133,4 +136,24 @@ function isRegExp(s: string): boolean {
   } catch {
     return false;
   }
+}
+
+const SPANS_PATH = '/api/v2/spans';
+
+/**
+ * A base URL or the UI's URL becomes the span endpoint. Anything else is
+ * kept, for isSpansUrl to refuse: Zipkin answers a POST elsewhere with a
+ * redirect (which the exporter's transport counts as success) or a 404.
+ */
+export function toSpansUrl(url: string): string {
+  if (!URL.canParse(url)) return url; // the schema says what is wrong with it
+  const u = new URL(url);
+  const path = u.pathname.replace(/\/+$/, '');
+  if (path === '') u.pathname = SPANS_PATH;
+  else if (path.endsWith('/zipkin')) u.pathname = `${path.slice(0, -'/zipkin'.length)}${SPANS_PATH}`;
+  return u.toString();
+}
+
+export function isSpansUrl(url: string): boolean {
+  return new URL(url).pathname.replace(/\/+$/, '').endsWith(SPANS_PATH);
 }

@@ -2,9 +2,10 @@
  * Delivers one batch of spans to Zipkin through the exporter's own transport
  * (prepareSend), and makes sure one bad span cannot sink a batch:
  *   - spans that Zipkin would refuse are set aside before sending;
- *   - a batch still refused with a 4xx is split in halves until the refused
- *     span is found and set aside (counted and logged); the rest is delivered;
- *   - network errors, 429 and 5xx are retried with exponential backoff and
+ *   - a batch still refused with 400 or 413 is split in halves until the
+ *     refused span is found and set aside (counted and logged); the rest is delivered;
+ *   - network errors, 5xx and the other 4xx (a wrong path, missing
+ *     credentials, 429) are retried with exponential backoff and
  *     jitter until delivered or `giveUp()` says stop (a deadline, a shutdown);
  *   - no POST is larger than batchMaxBytes: Zipkin refuses bodies over its
  *     request limit (10 MiB by default), often by resetting the connection,
@@ -23,8 +24,8 @@ export interface SenderOptions {
   url: string;
   /** Extra HTTP headers for every POST (e.g. authorization for a gateway in front of Zipkin). */
   headers: Record<string, string>;
-  /** The pod's IPv4 for localEndpoint ('' for none). */
-  localIpv4: string;
+  /** The pod's IPv4 or IPv6 for localEndpoint ('' for none). */
+  localIp: string;
   /** First retry delay (ms); doubles per attempt. */
   retryInitialMs: number;
   /** Longest retry delay (ms). */
@@ -41,6 +42,13 @@ export interface SendOutcome {
 }
 
 type PostResult = { ok: true } | { ok: false; status?: number; message: string };
+
+/**
+ * Statuses with which Zipkin refuses the spans themselves: 400 (one invalid
+ * span fails the whole POST) and 413 (too large). Only these split a batch
+ * and set a span aside; every other failure is retried.
+ */
+const SPAN_REFUSALS = new Set([400, 413]);
 
 export class ZipkinSender {
   private readonly send: (spans: unknown[], done: (r: { code: number; error?: Error }) => void) => void;
@@ -65,7 +73,7 @@ export class ZipkinSender {
     const good: ZipkinSpan[] = [];
     let setAside = 0;
     for (const s of spans) {
-      const z = toZipkin(s, { localIpv4: this.opts.localIpv4 });
+      const z = toZipkin(s, { localIp: this.opts.localIp });
       const problem = zipkinSpanProblem(z);
       if (problem) {
         setAside += 1;
@@ -107,8 +115,7 @@ export class ZipkinSender {
         this.counters.inc('export.spans_exported', batch.length);
         return { delivered: batch.length, setAside: 0, failed: 0 };
       }
-      const retryable = r.status === undefined || r.status === 429 || r.status >= 500;
-      if (!retryable) {
+      if (r.status !== undefined && SPAN_REFUSALS.has(r.status)) {
         if (batch.length === 1) {
           this.setAside(batch[0]!, `refused by Zipkin: ${r.message}`);
           return { delivered: 0, setAside: 1, failed: 0 };
@@ -119,6 +126,13 @@ export class ZipkinSender {
         const a = await this.deliverChunk(batch.slice(0, mid), giveUp);
         const b = await this.deliverChunk(batch.slice(mid), giveUp);
         return { delivered: a.delivered + b.delivered, setAside: a.setAside + b.setAside, failed: a.failed + b.failed };
+      }
+      // Network errors, 429, 5xx, and the statuses of a wrong URL or missing
+      // credentials (404, 405, 401, 403): nothing is wrong with the spans, so
+      // they wait and are retried rather than set aside.
+      if (r.status !== undefined && r.status < 500 && r.status !== 429) {
+        this.log.warnSummarised('export_endpoint_refused', { status: r.status, url: this.opts.url,
+          hint: 'check zipkin.url (Zipkin takes spans at /api/v2/spans) and zipkin.headers' });
       }
       if (giveUp() || this.stopped) {
         this.counters.inc('dropped.export_failed', batch.length);

@@ -4,7 +4,7 @@
  *   - remoteEndpoint.serviceName for CLIENT spans (from peer.service), so Zipkin
  *     links calls to callees that never log (databases, caches) in its
  *     dependency graph and labels the call in the trace view;
- *   - localEndpoint.ipv4 (the pod IP), which Zipkin's UI needs to correct clock
+ *   - localEndpoint.ipv4 or .ipv6 (the pod IP), which Zipkin's UI needs to correct clock
  *     skew between a CLIENT span and its SERVER child on another host.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -19,8 +19,8 @@ export const STATUS_CODE_TAG = 'otel.status_code';
 export const ERROR_TAG = 'error';
 
 export interface ZipkinSpanOptions {
-  /** The pod's IPv4 address for localEndpoint; empty for none. */
-  localIpv4: string;
+  /** The pod's IPv4 or IPv6 address; empty for none. */
+  localIp: string;
 }
 
 export function toZipkin(span: ReadableSpan, opts: ZipkinSpanOptions): ZipkinSpan {
@@ -28,7 +28,7 @@ export function toZipkin(span: ReadableSpan, opts: ZipkinSpanOptions): ZipkinSpa
   const z: ZipkinSpan = toZipkinSpan(span, service, STATUS_CODE_TAG, ERROR_TAG);
   // service.name already is localEndpoint.serviceName; as a tag it is noise.
   delete z.tags['service.name'];
-  if (opts.localIpv4) z.localEndpoint = { ...z.localEndpoint, ipv4: opts.localIpv4 };
+  if (opts.localIp) z.localEndpoint = { ...z.localEndpoint, [opts.localIp.includes(':') ? 'ipv6' : 'ipv4']: opts.localIp };
   const peer = z.tags[TAG.peerService];
   if (z.kind === 'CLIENT' && typeof peer === 'string' && peer) z.remoteEndpoint = { serviceName: peer };
   return z;

@@ -20,7 +20,7 @@ export const COUNTER_METRICS: readonly { metric: string; counter: string; help: 
   { metric: 'requestflow_spans_exported', counter: 'export.spans_exported', help: 'Spans accepted by Zipkin.' },
   { metric: 'requestflow_spans_retried', counter: 'export.spans_retried', help: 'Spans in POSTs that failed and were retried (a span counts once per retry).' },
   { metric: 'requestflow_export_retries', counter: 'export.retries', help: 'POSTs to Zipkin retried after a network error, 429 or 5xx.' },
-  { metric: 'requestflow_export_batches_split', counter: 'export.batches_split', help: 'Batches Zipkin refused with a 4xx, split to find the bad span.' },
+  { metric: 'requestflow_export_batches_split', counter: 'export.batches_split', help: 'Batches Zipkin refused (400, 413), split to find the bad span.' },
   { metric: 'requestflow_spans_set_aside', counter: 'export.spans_set_aside', help: 'Spans Zipkin refuses (invalid), logged and not retried.' },
   { metric: 'requestflow_files_opened', counter: 'files.opened', help: 'Log files opened.' },
   { metric: 'requestflow_files_rotated', counter: 'files.rotated', help: 'Log files seen rotated (renamed and replaced).' },

@@ -8,6 +8,7 @@
  * (export.openSpansAtShutdown: export) or keep them held back in the
  * checkpoints (hold); save the checkpoints, exit 0.
  */
+import { redactUrlCredentials } from '../assemble/privacy.js';
 import { CheckpointRegistry } from '../checkpoint/checkpoint-registry.js';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import type { Config } from '../config/schema.js';
@@ -17,7 +18,7 @@ import type { Logger } from '../observe/logger.js';
 import { startOpsServer, type OpsServer } from '../observe/ops-server.js';
 import { buildSummary } from '../observe/summary.js';
 import { Pipeline } from '../pipeline.js';
-import { kubernetesLogDir, kubernetesPattern } from '../tail/discover.js';
+import { inputProblem, kubernetesLogDir, kubernetesPattern } from '../tail/discover.js';
 import { FollowFiles } from '../tail/follow-files.js';
 import { readOnce } from '../tail/read-once.js';
 
@@ -55,6 +56,10 @@ export async function runFollow(config: Config, inputs: string[], log: Logger, c
       (records) => { countInputRecords(counters, '-', records); return pipeline.processLines(records); })
       .catch((e: Error) => { log.error('stdin_failed', { error: e.message }); });
   }
+  for (const pattern of patterns) {
+    const problem = await inputProblem(pattern);
+    if (problem) log.warn('input_not_followed_yet', { input: pattern, problem });
+  }
   const follower = new FollowFiles({
     patterns,
     pollIntervalMs: config.tail.pollIntervalMs,
@@ -81,7 +86,7 @@ export async function runFollow(config: Config, inputs: string[], log: Logger, c
   }, config.tail.checkpointIntervalMs);
   // Not awaited: a SIGTERM while a rotated file's rest is still being read must not wait for it.
   void follower.start().then(() => {
-    log.info('started', { inputs: patterns.length ? patterns : inputs, zipkin: config.zipkin.url, checkpoints: loaded, stateDir: config.tail.stateDir || undefined });
+    log.info('started', { inputs: patterns.length ? patterns : inputs, zipkin: redactUrlCredentials(config.zipkin.url), checkpoints: loaded, stateDir: config.tail.stateDir || undefined });
   }, (e: Error) => log.error('follow_failed', { error: e.stack ?? e.message }));
   const signal = await stop;
 

@@ -6,7 +6,7 @@
  * copies (0.log.20240101-120000, app.log.1, their .gz) are never read as new
  * files; `rotatedSiblings` finds them only to finish data a checkpoint owes.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { glob } from 'tinyglobby';
 
@@ -42,7 +42,7 @@ export function kubernetesPattern(dir: string): string {
 /** Files matching the patterns now, without compressed copies, in restart order (0.log before 10.log). */
 export async function listFiles(patterns: readonly string[]): Promise<string[]> {
   if (patterns.length === 0) return [];
-  const found = await glob([...patterns], { absolute: true, onlyFiles: true, dot: true, followSymbolicLinks: true });
+  const found = await glob([...patterns], { absolute: true, onlyFiles: true, dot: true, followSymbolicLinks: true, expandDirectories: false });
   return found.filter((p) => !p.endsWith('.gz')).sort(byNaturalName);
 }
 
@@ -64,4 +64,27 @@ export async function rotatedSiblings(path: string): Promise<string[]> {
 
 function byNaturalName(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
+}
+
+const GLOB_CHARS = /[*?[\]{}]/;
+
+export function isGlob(input: string): boolean {
+  return GLOB_CHARS.test(input);
+}
+
+/**
+ * Why an input names nothing requestflow can follow right now, or undefined
+ * when it does: said once at start, since the reader only ever picks up
+ * regular files (a path that does not exist yet is read once it appears).
+ */
+export async function inputProblem(input: string): Promise<string | undefined> {
+  if (isGlob(input)) return (await listFiles([input])).length ? undefined : 'matches no file yet';
+  try {
+    const s = await stat(input);
+    if (s.isDirectory()) return `is a directory (name the files, e.g. ${join(input, '*.log')})`;
+    if (!s.isFile()) return 'is not a regular file (for a pipe or FIFO, use "-" and feed it on stdin)';
+    return undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist yet' : (e as Error).message;
+  }
 }

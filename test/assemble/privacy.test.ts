@@ -4,7 +4,7 @@
 import t from 'tap';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SpanAssembler } from '../../src/assemble/assembler.js';
-import { createRedactor, type PrivacyOptions } from '../../src/assemble/privacy.js';
+import { createRedactor, redactUrlCredentials, sensitiveAllowListed, type PrivacyOptions } from '../../src/assemble/privacy.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { LogEvent } from '../../src/decode/log-event.js';
 import { Counters } from '../../src/observe/counters.js';
@@ -56,8 +56,10 @@ t.test('queryTag: allow-list, "*", credential names redacted even when allowed',
 t.test('credential-like names (default pattern)', async (t) => {
   const sensitive = ['token', 'access_token', 'X-Auth-Token', 'refresh-token', 'secret', 'client_secret', 'password', 'Passwd',
     'pwd', 'session', 'sessionid', 'JSESSIONID', 'auth', 'Authorization', 'cookie', 'Set-Cookie', 'credential', 'credentials',
-    'signature', 'sig', 'X-Amz-Signature', 'api_key', 'api-key', 'apikey', 'X-Api-Key', 'key', 'KEY', 'private', 'private_key'];
-  const plain = ['lang', 'page', 'next', 'q', 'id', 'user', 'keyboard', 'monkey', 'region', 'signal', 'design'];
+    'signature', 'sig', 'X-Amz-Signature', 'api_key', 'api-key', 'apikey', 'X-Api-Key', 'key', 'KEY', 'private', 'private_key',
+    'jwt', 'id_jwt', 'bearer', 'pass', 'PIN', 'sid', 'otp'];
+  const plain = ['lang', 'page', 'next', 'q', 'id', 'user', 'keyboard', 'monkey', 'region', 'signal', 'design',
+    'passenger', 'shipping', 'pinned', 'side', 'hotpot'];
   const r = redactor();
   t.strictSame(sensitive.filter((n) => !r.isSensitive(n)), [], 'all redacted');
   t.strictSame(plain.filter((n) => r.isSensitive(n)), [], 'none redacted');
@@ -156,4 +158,22 @@ t.test('url_full never becomes a tag, whatever is allowed', async (t) => {
   t.notOk(values.includes('tok-QUERY-5150'), 'the query token appears nowhere');
   t.notOk(values.includes('AUTH-TOKEN-7731'), 'a header not named appears nowhere');
   t.notOk(values.includes('PASSWORD-hunter2') || values.includes('SESSION-BODY-77'), 'body credentials appear nowhere');
+});
+
+t.test('redactUrlCredentials: the password of any URL in free text', async (t) => {
+  const cases: Array<[text: string, expected: string]> = [
+    ['postgres://app:s3cr3t@db:5432/main', 'postgres://app:[redacted]@db:5432/main'],
+    ['connect to redis://:hunter2@cache:6379 failed', 'connect to redis://:[redacted]@cache:6379 failed'],
+    ['two: http://a:b@x/ and https://c:d@y/', 'two: http://a:[redacted]@x/ and https://c:[redacted]@y/'],
+    ['a user without password: http://alice@x/', 'a user without password: http://alice@x/'],
+    ['no url at all: user:pass@host', 'no url at all: user:pass@host'],
+    ['an email alice@example.com in text', 'an email alice@example.com in text'],
+  ];
+  for (const [text, expected] of cases) t.equal(redactUrlCredentials(text), expected, text);
+  t.equal(redactor({ dependencyArgs: true }).bodyText({ dsn: 'mysql://u:pw@db/x' } as never), '{"dsn":"mysql://u:[redacted]@db/x"}', 'inside JSON values too');
+});
+
+t.test('sensitiveAllowListed: allow-listed header names that look like credentials', async (t) => {
+  t.same(sensitiveAllowListed({ ...DEFAULTS.privacy, requestHeaders: ['User-Agent', 'Authorization'], responseHeaders: ['Set-Cookie', 'Content-Type'] }),
+    ['Authorization', 'Set-Cookie']);
 });

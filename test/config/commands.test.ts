@@ -60,11 +60,11 @@ t.test('print-config: the effective config, file < environment < flags, secrets 
   });
   t.equal(r.code, 0, r.stderr);
   t.notMatch(r.stdout, 'tok-5d1e9', 'the token never printed');
-  const c = parse(r.stdout) as { zipkin: { url: string; headers: Record<string, string>; localIpv4: string }; export: { batchMaxSpans: number; flushIntervalMs: number } };
+  const c = parse(r.stdout) as { zipkin: { url: string; headers: Record<string, string>; localIp: string }; export: { batchMaxSpans: number; flushIntervalMs: number } };
   t.equal(c.zipkin.url, 'http://from-file:9411/api/v2/spans', 'from the file');
   t.equal(c.export.batchMaxSpans, 22, 'environment over file');
   t.equal(c.export.flushIntervalMs, 333, 'flag over environment');
-  t.equal(c.zipkin.localIpv4, '10.4.5.6', 'POD_IP');
+  t.equal(c.zipkin.localIp, '10.4.5.6', 'POD_IP');
   t.same(Object.keys(c.zipkin.headers), ['authorization']);
   t.not(c.zipkin.headers.authorization, 'Bearer tok-5d1e9');
 });

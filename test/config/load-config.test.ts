@@ -78,7 +78,7 @@ t.test('a section with every key commented out reads as absent', async (t) => {
 });
 
 t.test('precedence: file < REQUESTFLOW_* < flags, downward API below REQUESTFLOW_*', async (t) => {
-  const f = file('zipkin:\n  url: http://from-file:9411/api/v2/spans\n  localIpv4: 10.0.0.1\nexport:\n  batchMaxSpans: 11\nlog:\n  level: warn\n');
+  const f = file('zipkin:\n  url: http://from-file:9411/api/v2/spans\n  localIp: 10.0.0.1\nexport:\n  batchMaxSpans: 11\nlog:\n  level: warn\n');
   const rows: { name: string; env: NodeJS.ProcessEnv; set: string[]; url: string; ip: string; batch: number; level: string }[] = [
     { name: 'file only', env: {}, set: [], url: 'http://from-file:9411/api/v2/spans', ip: '10.0.0.1', batch: 11, level: 'warn' },
     { name: 'env over file', env: { REQUESTFLOW_ZIPKIN_URL: 'http://from-env:9411/api/v2/spans', REQUESTFLOW_EXPORT_BATCH_MAX_SPANS: '22' }, set: [],
@@ -86,13 +86,13 @@ t.test('precedence: file < REQUESTFLOW_* < flags, downward API below REQUESTFLOW
     { name: 'flag over env', env: { REQUESTFLOW_EXPORT_BATCH_MAX_SPANS: '22', REQUESTFLOW_LOG_LEVEL: 'error' }, set: ['export.batchMaxSpans=33'],
       url: 'http://from-file:9411/api/v2/spans', ip: '10.0.0.1', batch: 33, level: 'error' },
     { name: 'POD_IP over file', env: { POD_IP: '10.9.9.9' }, set: [], url: 'http://from-file:9411/api/v2/spans', ip: '10.9.9.9', batch: 11, level: 'warn' },
-    { name: 'REQUESTFLOW_ over POD_IP', env: { POD_IP: '10.9.9.9', REQUESTFLOW_ZIPKIN_LOCAL_IPV4: '10.8.8.8' }, set: [],
+    { name: 'REQUESTFLOW_ over POD_IP', env: { POD_IP: '10.9.9.9', REQUESTFLOW_ZIPKIN_LOCAL_IP: '10.8.8.8' }, set: [],
       url: 'http://from-file:9411/api/v2/spans', ip: '10.8.8.8', batch: 11, level: 'warn' },
     { name: 'later --set wins', env: {}, set: ['log.level=debug', 'log.level=info'], url: 'http://from-file:9411/api/v2/spans', ip: '10.0.0.1', batch: 11, level: 'info' },
   ];
   for (const row of rows) {
     const c = loadConfig({ file: f, env: row.env, flags: setFlagsLayer(row.set) });
-    t.same([c.zipkin.url, c.zipkin.localIpv4, c.export.batchMaxSpans, c.log.level], [row.url, row.ip, row.batch, row.level], row.name);
+    t.same([c.zipkin.url, c.zipkin.localIp, c.export.batchMaxSpans, c.log.level], [row.url, row.ip, row.batch, row.level], row.name);
   }
 });
 
@@ -101,7 +101,7 @@ t.test('a bad value from a variable or a flag names that variable or flag, not t
   t.match(errorOf(() => loadConfig({ file: f, env: { REQUESTFLOW_SERVER_PORT: 'ninety' } })),
     /^environment variable REQUESTFLOW_SERVER_PORT: server\.port: .*expected number/m);
   t.match(errorOf(() => loadConfig({ file: f, env: {}, flags: setFlagsLayer(['server.port=-1']) })), /^--set server\.port: server\.port: Too small/m);
-  t.match(errorOf(() => loadConfig({ file: f, env: { POD_IP: 'not-an-ip' } })), /^environment variable POD_IP: zipkin\.localIpv4: /m);
+  t.match(errorOf(() => loadConfig({ file: f, env: { POD_IP: 'not-an-ip' } })), /^environment variable POD_IP: zipkin\.localIp: /m);
   t.notMatch(errorOf(() => loadConfig({ file: f, env: { REQUESTFLOW_SERVER_PORT: 'ninety' } })), `${f}:`, 'no file line for an env value');
 });
 
@@ -115,4 +115,26 @@ t.test('the result is frozen', async (t) => {
   const c = loadConfig({ env: {} });
   t.throws(() => { (c.zipkin as { url: string }).url = 'x'; });
   t.ok(Object.isFrozen(c.metrics.latencyBucketsMs));
+});
+
+t.test('zipkin.url: a base or UI URL means the span endpoint; another path is refused', async (t) => {
+  const url = (u: string) => loadConfig({ overrides: { 'zipkin.url': u }, env: {} }).zipkin.url;
+  const kept: Array<[given: string, used: string]> = [
+    ['http://zipkin:9411/api/v2/spans', 'http://zipkin:9411/api/v2/spans'],
+    ['http://zipkin:9411', 'http://zipkin:9411/api/v2/spans'],
+    ['http://zipkin:9411/', 'http://zipkin:9411/api/v2/spans'],
+    ['http://zipkin:9411/zipkin/', 'http://zipkin:9411/api/v2/spans'],
+    ['https://gw.example/tracing/zipkin', 'https://gw.example/tracing/api/v2/spans'],
+    ['https://gw.example/tracing/api/v2/spans', 'https://gw.example/tracing/api/v2/spans'],
+  ];
+  for (const [given, used] of kept) t.equal(url(given), used, given);
+  // Zipkin answers a POST elsewhere with a 302 (which the exporter's transport counts as delivered) or a 404.
+  for (const wrong of ['http://zipkin:9411/api/v2/span', 'http://zipkin:9411/api/v1/spans', 'http://zipkin:9411/tracing']) {
+    t.throws(() => url(wrong), /zipkin\.url: not Zipkin's span endpoint/, wrong);
+  }
+});
+
+t.test('zipkin.localIp: an IPv4 or IPv6 pod IP (POD_IP)', async (t) => {
+  for (const ip of ['10.1.2.3', 'fd00::5', '2001:db8::1']) t.equal(loadConfig({ env: { POD_IP: ip } }).zipkin.localIp, ip, ip);
+  t.throws(() => loadConfig({ env: { POD_IP: 'pod-a' } }), /POD_IP: zipkin\.localIp/);
 });

@@ -8,7 +8,7 @@ t.test('variable names: REQUESTFLOW_ + the key path in upper snake case', async 
   // Written out by hand: the documented examples and the awkward cases.
   const rows: [string, string][] = [
     ['zipkin.url', 'REQUESTFLOW_ZIPKIN_URL'],
-    ['zipkin.localIpv4', 'REQUESTFLOW_ZIPKIN_LOCAL_IPV4'],
+    ['zipkin.localIp', 'REQUESTFLOW_ZIPKIN_LOCAL_IP'],
     ['export.batchMaxSpans', 'REQUESTFLOW_EXPORT_BATCH_MAX_SPANS'],
     ['server.maxEventLoopLagMs', 'REQUESTFLOW_SERVER_MAX_EVENT_LOOP_LAG_MS'],
     ['inputs', 'REQUESTFLOW_INPUTS'],
@@ -59,7 +59,7 @@ t.test('downward-API variables and REQUESTFLOW_CONTAINER fill only keys the sche
   const declared = new Set(configKeys().map((k) => k.name));
   const planted: Record<string, string> = { POD_IP: '10.1.2.3', POD_NAMESPACE: 'shop', POD_NAME: 'web-1', POD_UID: 'u-1', REQUESTFLOW_CONTAINER: 'web' };
   const layer = envLayer(planted);
-  t.equal(ENV_ALIASES.POD_IP, 'zipkin.localIpv4');
+  t.equal(ENV_ALIASES.POD_IP, 'zipkin.localIp');
   for (const [variable, key] of Object.entries(ENV_ALIASES)) {
     if (declared.has(key)) t.equal(layer.values[key], planted[variable], `${variable} -> ${key}`);
     else t.notOk(key in layer.values, `${variable}: ${key} is not declared yet, ignored`);

@@ -18,7 +18,7 @@ function setup(url: string) {
   const counters = new Counters();
   const logged: Record<string, unknown>[] = [];
   const log = new Logger({ level: 'debug', write: (l) => logged.push(JSON.parse(l)) });
-  const sender = new ZipkinSender({ url, headers: {}, localIpv4: '', retryInitialMs: 10, retryMaxMs: 20, batchMaxBytes: 4_194_304 }, counters, log);
+  const sender = new ZipkinSender({ url, headers: {}, localIp: '', retryInitialMs: 10, retryMaxMs: 20, batchMaxBytes: 4_194_304 }, counters, log);
   return { sender, counters, logged };
 }
 
@@ -67,4 +67,15 @@ t.test('an unreachable Zipkin: retried, then counted as failed when giveUp() say
   t.equal(counters.get('dropped.export_failed'), 2);
   t.match(sender.lastError, /ECONNREFUSED|connect/);
   t.equal(await getTrace(base, traceId), undefined);
+});
+
+t.test('a wrong path (404) is retried like an outage, never set aside', async (t) => {
+  const { sender, counters, logged } = setup(`${base}/api/v2/span`); // "span": Zipkin answers 404
+  let attempts = 0;
+  const traceId = `b${hex(15)}4`;
+  const outcome = await sender.deliver([span(traceId, 0)], () => ++attempts > 2);
+  t.same(outcome, { delivered: 0, setAside: 0, failed: 1 }, 'not delivered, not set aside');
+  t.equal(counters.get('export.spans_set_aside'), 0);
+  t.equal(counters.get('export.retries'), 2);
+  t.match(logged.find((l) => l.msg === 'export_endpoint_refused'), { status: 404, hint: /api\/v2\/spans/ });
 });

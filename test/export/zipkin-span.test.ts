@@ -11,7 +11,7 @@ const data = (over: Partial<SpanData> = {}): SpanData => ({
   startUs: 1764511501180112, endUs: 1764511501231800, attributes: { 'hulu.span_id': '1' }, annotations: [], ...over,
 });
 /** What goes over the wire: the transport sends JSON.stringify of the span. */
-const wire = (d: SpanData, localIpv4 = '') => JSON.parse(JSON.stringify(toZipkin(toReadableSpan(d), { localIpv4 }))) as Record<string, unknown>;
+const wire = (d: SpanData, localIp = '') => JSON.parse(JSON.stringify(toZipkin(toReadableSpan(d), { localIp }))) as Record<string, unknown>;
 
 t.test('a SERVER span and a failed CLIENT span, whole', async (t) => {
   t.strictSame(wire(data({ attributes: { 'hulu.span_id': '1', 'http.method': 'GET' }, annotations: [{ timeUs: 1764511501185020, text: 'INFO: a' }] })), {
@@ -68,7 +68,7 @@ t.test('timestamps are whole microseconds, as given', async (t) => {
     [1764511501100000, 1764511503600300, 1764511502000000, 2500300],
   ];
   for (const [startUs, endUs, annotationUs, duration] of cases) {
-    const z = toZipkin(toReadableSpan(data({ startUs, endUs, annotations: [{ timeUs: annotationUs, text: 'x' }] })), { localIpv4: '' });
+    const z = toZipkin(toReadableSpan(data({ startUs, endUs, annotations: [{ timeUs: annotationUs, text: 'x' }] })), { localIp: '' });
     t.strictSame([z.timestamp, z.duration, z.annotations?.[0]?.timestamp], [startUs, duration, annotationUs], `${startUs}..${endUs}`);
     t.ok(Number.isSafeInteger(z.timestamp) && Number.isSafeInteger(z.duration), 'integers');
     t.equal(zipkinSpanProblem(z), undefined, 'and valid');

@@ -133,7 +133,7 @@ t.test("the sidecar's ConfigMap passes requestflow's own validation, in each ren
   for (const r of RENDERINGS) {
     const { config, file } = effectiveConfig(rendered[r]!);
     t.ok(config, `${r}: valid`);
-    t.equal(config.zipkin.localIpv4, POD_FIELDS['status.podIP'], `${r}: POD_IP reaches zipkin.localIpv4`);
+    t.equal(config.zipkin.localIp, POD_FIELDS['status.podIP'], `${r}: POD_IP reaches zipkin.localIp`);
     const check = execFileSync(process.execPath, [join(repoRoot, 'dist', 'main.js'), 'validate-config', file], {
       encoding: 'utf8', env: { ...process.env, POD_NAMESPACE: 'shop', POD_NAME: 'p', POD_UID: 'u' },
     });

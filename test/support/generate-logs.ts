@@ -19,7 +19,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Host {
-  /** Pod IP, sent as localEndpoint.ipv4 (zipkin.localIpv4) by that service's sidecar. */
+  /** Pod IP, sent as localEndpoint.ipv4 (zipkin.localIp) by that service's sidecar. */
   ip: string;
   /** How far this host's clock is off: its logged times are true time + skewMs. */
   skewMs?: number;
