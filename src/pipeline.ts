@@ -13,7 +13,7 @@ import { sensitiveAllowListed } from './assemble/privacy.js';
 import type { Config } from './config/schema.js';
 import { decodeLine } from './decode/decode-line.js';
 import type { DecodeResult } from './decode/log-event.js';
-import { closeCutJson } from './decode/salvage-cut-json.js';
+import { decodeRecord } from './decode/decode-record.js';
 import { ExportQueue } from './export/export-queue.js';
 import { ZipkinSender } from './export/zipkin-sender.js';
 import type { Counters } from './observe/counters.js';
@@ -189,9 +189,8 @@ export class Pipeline {
    */
   private decode(line: InputRecord): DecodeResult | undefined {
     if (line.cutFromBytes === undefined) return decodeLine(line.text);
-    const closed = closeCutJson(line.text);
-    const r = closed === undefined ? undefined : decodeLine(closed);
-    if (r?.kind === 'events' && r.events.length > 0) {
+    const r = decodeRecord(line.text, line.cutFromBytes);
+    if (r.truncated) {
       this.counters.inc('truncated.record');
       this.log.warnSummarised('record_cut', { bytes: line.cutFromBytes, maxLineBytes: this.config.limits.maxLineBytes });
       return r;

@@ -10,7 +10,7 @@
  * (converted.*). Empty lines are counted, not reported.
  */
 
-import { decodeLine } from '../decode/decode-line.js';
+import { decodeRecord } from '../decode/decode-record.js';
 import type { RejectReason } from '../decode/log-event.js';
 import { CONVERSION_MEANINGS, rejectionExpected, rejectionField, SKIP_MEANINGS } from '../decode/reasons.js';
 import type { LogRecord } from '../tail/record-joiner.js';
@@ -61,12 +61,16 @@ export class LogLinter {
       const byCode = f.severity === 'error' ? s.errorsByCode : s.warningsByCode;
       byCode[f.code] = (byCode[f.code] ?? 0) + 1;
     };
-    if (line.cutFromBytes !== undefined) {
-      add({ severity: 'error', code: 'skipped.line_too_long', problem: `the line is ${line.cutFromBytes} bytes long; requestflow cuts it and cannot read it`,
+    const r = decodeRecord(line.text, line.cutFromBytes);
+    if (r.kind === 'skip' && r.reason === 'line_too_long') {
+      add({ severity: 'error', code: 'skipped.line_too_long', problem: `the line is ${line.cutFromBytes} bytes long; cut at the limit it is no request record, so requestflow skips it`,
         expected: `at most ${this.maxLineBytes} bytes (limits.maxLineBytes)` });
       return found;
     }
-    const r = decodeLine(line.text);
+    if (r.truncated) {
+      add({ severity: 'warning', code: 'truncated.record', problem: `the line is ${line.cutFromBytes} bytes long; requestflow keeps its first ${this.maxLineBytes} bytes and its span is tagged requestflow.truncated`,
+        expected: `at most ${this.maxLineBytes} bytes (limits.maxLineBytes)` });
+    }
     if (r.kind === 'skip') {
       if (r.reason === 'empty_line') this.summary.emptyLines += 1;
       else if (r.reason === 'no_category') add({ severity: 'warning', code: 'skipped.no_category', field: 'category', problem: 'no category', expected: CATEGORY_EXPECTED });

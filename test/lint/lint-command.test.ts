@@ -77,10 +77,12 @@ t.test('a line longer than limits.maxLineBytes is an error', async (t) => {
   const config = join(dir, 'c.yaml');
   writeFileSync(config, 'limits:\n  maxLineBytes: 1024\n');
   const log = join(dir, 'long.log');
-  writeFileSync(log, `${JSON.stringify({ category: 'application', tracking_id: 'a', span_id: '1', service_name: 's', timestamp: 1764511620.5, message: 'x'.repeat(2000) })}\n`);
+  writeFileSync(log, `${JSON.stringify({ category: 'application', tracking_id: 'a', span_id: '1', service_name: 's', timestamp: 1764511620.5, message: 'x'.repeat(2000) })}\n` +
+    `${JSON.stringify({ message: 'x'.repeat(2000), category: 'application', tracking_id: 'a', span_id: '1', service_name: 's', timestamp: 1764511620.5 })}\n`);
   const r = await runRequestflow(['lint', '--config', config, log]);
   t.equal(r.code, 1);
-  t.match(r.stdout, /long\.log:1: error \[skipped\.line_too_long\] the line is 2\d{3} bytes long/);
+  t.match(r.stdout, /long\.log:1: warning \[truncated\.record\] the line is 2\d{3} bytes long; requestflow keeps its first 1024 bytes/);
+  t.match(r.stdout, /long\.log:2: error \[skipped\.line_too_long\] the line is 2\d{3} bytes long/);
 });
 
 t.test('lint agrees with the daemon on every input', async (t) => {

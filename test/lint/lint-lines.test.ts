@@ -45,12 +45,18 @@ t.test('one finding per fault, with severity, counter and field', async (t) => {
   }
 });
 
-t.test('a line cut at maxLineBytes is an error: requestflow cannot read it', async (t) => {
+t.test('a line cut at maxLineBytes: an error when no request record is left, a warning when one is', async (t) => {
   const linter = new LogLinter(1024);
   const found = linter.check({ text: '{"category":"appl', cutFromBytes: 5000 }, 3);
   t.same(found.map((f) => [f.severity, f.code]), [['error', 'skipped.line_too_long']]);
   t.match(found[0].problem, /5000 bytes/);
   t.match(found[0].expected, /1024 bytes/);
+  // Cut inside its message: the members before it still make a request record (as the daemon reads it).
+  const cut = '{"category":"application","tracking_id":"a","span_id":"1","service_name":"s","timestamp":1764511620.5,"message":"xxxx';
+  const kept = linter.check({ text: cut, cutFromBytes: 5000 }, 4);
+  t.same(kept.map((f) => [f.severity, f.code]), [['warning', 'truncated.record']]);
+  t.match(kept[0].problem, /requestflow\.truncated/);
+  t.same(linter.result().records, { application: 1 }, 'and it counts as a record');
 });
 
 t.test('the summary counts lines, records by category, errors and warnings by code', async (t) => {
