@@ -16,7 +16,7 @@ export interface LoggerOptions {
 export class Logger {
   private readonly min: number;
   private readonly write: (line: string) => void;
-  private readonly repeats = new Map<string, { count: number; last: Record<string, unknown> }>();
+  private readonly repeats = new Map<string, { msg: string; count: number; last: Record<string, unknown> }>();
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly opts: LoggerOptions) {
@@ -31,9 +31,11 @@ export class Logger {
 
   /** Logs the first `msg` at warn; later ones are counted and summarised. */
   warnSummarised(msg: string, fields?: Record<string, unknown>): void {
-    const r = this.repeats.get(msg);
+    // One problem is a message and its reason: another reason is news, not a repeat.
+    const key = typeof fields?.reason === 'string' ? `${msg}\u0000${fields.reason}` : msg;
+    const r = this.repeats.get(key);
     if (!r) {
-      this.repeats.set(msg, { count: 0, last: fields ?? {} });
+      this.repeats.set(key, { msg, count: 0, last: fields ?? {} });
       this.emit('warn', msg, fields);
       this.schedule();
       return;
@@ -44,8 +46,8 @@ export class Logger {
 
   /** Writes pending summaries now (at shutdown). */
   flushSummaries(): void {
-    for (const [msg, r] of this.repeats) {
-      if (r.count > 0) this.emit('warn', msg, { ...r.last, repeated: r.count });
+    for (const r of this.repeats.values()) {
+      if (r.count > 0) this.emit('warn', r.msg, { ...r.last, repeated: r.count });
     }
     this.repeats.clear();
   }

@@ -36,21 +36,25 @@ export function buildSummary(c: Counters): Summary {
   };
 }
 
+/** The longest label ("spans NOT exported:") and a space. */
+const LABEL_WIDTH = 20;
+
 export function formatSummary(s: Summary): string {
+  const row = (label: string, value: string | number) => `${`${label}:`.padEnd(LABEL_WIDTH)}${value}`;
   const lines = [
-    `lines read:      ${s.linesRead}`,
-    `records:         ${total(s.records)}${breakdown(s.records)}`,
-    `spans exported:  ${s.spansExported}`,
+    row('lines read', s.linesRead),
+    row('records', `${total(s.records)}${breakdown(s.records)}`),
+    row('spans exported', s.spansExported),
   ];
   const extra: [string, Record<string, number>][] = [
     ['lines skipped', s.skipped], ['records rejected', s.rejected], ['values converted', s.converted],
     ['spans incomplete', s.incomplete], ['values cut', s.truncated], ['anomalies', s.anomalies], ['dropped', s.dropped],
   ];
   for (const [label, group] of extra) {
-    if (total(group) > 0) lines.push(`${`${label}:`.padEnd(17)}${total(group)}${breakdown(group)}`);
+    if (total(group) > 0) lines.push(row(label, `${total(group)}${breakdown(group)}`));
   }
-  if (s.spansSetAside) lines.push(`spans set aside: ${s.spansSetAside} (refused by Zipkin; see the log)`);
-  if (s.spansFailed) lines.push(`spans NOT exported: ${s.spansFailed} (Zipkin unreachable)`);
+  if (s.spansSetAside) lines.push(row('spans set aside', `${s.spansSetAside} (refused by Zipkin; see the log)`));
+  if (s.spansFailed) lines.push(row('spans NOT exported', `${s.spansFailed} (Zipkin unreachable)`));
   return lines.join('\n');
 }
 

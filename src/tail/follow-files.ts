@@ -185,7 +185,7 @@ export class FollowFiles {
       while ((await cur.readAvailable()) > 0 && !this.stopping) { /* read the copy to its end */ }
     } else {
       this.counters.inc('files.truncated_unrecovered');
-      this.log.warn('file_truncated', { path: cur.path, offset: cur.offset, note: 'no copy found beside it: lines written between the last read and the truncation are lost' });
+      this.log.warn('file_truncated', { path: cur.path, offset: cur.offset, note: 'no copy found beside it: everything up to offset was read; lines written after that read and before the truncation, if any, are lost' });
     }
     if (this.stopping) return;
     await cur.finish();

@@ -41,6 +41,18 @@ t.test('a repeated problem: logged once, then one summary with the count', async
     'the other 4 in one line with the last fields; export_retry did not repeat');
 });
 
+t.test('another reason of the same problem is logged at once, and summarised apart', async (t) => {
+  const { log, records } = capture('info', 60_000);
+  log.warnSummarised('record_rejected', { reason: 'invalid_span_id' });
+  log.warnSummarised('record_rejected', { reason: 'missing_tracking_id' });
+  log.warnSummarised('record_rejected', { reason: 'invalid_span_id' });
+  log.warnSummarised('record_rejected', { reason: 'missing_tracking_id' });
+  log.warnSummarised('record_rejected', { reason: 'missing_tracking_id' });
+  t.same(records().map((r) => [r.reason, r.repeated]), [['invalid_span_id', undefined], ['missing_tracking_id', undefined]]);
+  log.close();
+  t.same(records().slice(2).map((r) => [r.reason, r.repeated]), [['invalid_span_id', 1], ['missing_tracking_id', 2]]);
+});
+
 t.test('summaries come on their own every interval', async (t) => {
   const { log, records } = capture('info', 20);
   log.warnSummarised('follow_error', { input: 'a' });
