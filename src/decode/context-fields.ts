@@ -50,7 +50,14 @@ export function requestEndEvent(base: EventBase, context: JsonObject | undefined
   if (body !== undefined) event.body = body;
   const exception = context.r_exception ?? context.exception;
   if (typeof exception === 'string') {
-    event.exceptionMessage = exception;
+    // A traceback written as the exception: its last line names the error.
+    const lines = exception.split('\n').filter((l) => l.trim() !== '');
+    if (lines.length > 1) {
+      event.traceback = exception;
+      event.exceptionMessage = lines[lines.length - 1]!.trim();
+    } else {
+      event.exceptionMessage = exception;
+    }
   } else if (isJsonObject(exception)) {
     if (typeof exception.msg === 'string') event.exceptionMessage = exception.msg;
     if (typeof exception.traceback === 'string') event.traceback = exception.traceback;
