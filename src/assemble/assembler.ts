@@ -85,10 +85,29 @@ interface OpenClient extends OpenBase {
 type Open = OpenServer | OpenClient;
 
 const ERROR_LEVELS = new Set(['ERROR', 'CRITICAL', 'FATAL']);
+
+/**
+ * SERVER spans remembered after their end, so that a line written after its
+ * request_end (another thread's log line, a fire-and-forget call) still
+ * reaches its span instead of opening a phantom one. At 1,250 requests a
+ * second that is the last 8 s; about 1.5 MB.
+ */
+export const RECENTLY_ENDED_SPANS = 10_000;
+
+/** What a late line needs of its ended SERVER span to be sent as a fragment of it. */
+interface EndedServer {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  startUs: number;
+  endUs: number;
+}
 const TRACEBACK_LINES = 12;
 
 export class SpanAssembler {
   private readonly open = new Map<string, Open>();
+  private readonly ended = new Map<string, EndedServer>();
   private readonly redactor: Redactor;
   private readonly holds = new HoldQueue();
   private openBytesTotal = 0;
@@ -165,6 +184,8 @@ export class SpanAssembler {
   // ---- events -------------------------------------------------------------
 
   private onRequestStart(e: RequestStartEvent, nowMs: number, out: ReadableSpan[]): void {
+    // The same ids again after an end: a new span that reuses them (counted by Zipkin's merge, not here).
+    this.ended.delete(serverKey(e));
     const s = this.server(e, nowMs, out);
     if (s.start) this.counters.inc('anomaly.duplicate_request_start');
     s.start = e;
@@ -173,10 +194,17 @@ export class SpanAssembler {
 
   private onRequestEnd(e: RequestEndEvent, nowMs: number, out: ReadableSpan[]): void {
     const key = serverKey(e);
+    if (!this.open.has(key) && this.ended.has(key)) {
+      // Its span went out with the first end; a second one adds nothing to send.
+      this.counters.inc('anomaly.duplicate_request_end');
+      return;
+    }
     const s = this.server(e, nowMs, out);
     this.take(key);
     if (!s.start) this.counters.inc('incomplete.missing_start');
-    out.push(toReadableSpan(this.serverSpan(s, e)));
+    const span = this.serverSpan(s, e);
+    this.remember(key, span);
+    out.push(toReadableSpan(span));
   }
 
   private onDependencyStart(e: DependencyStartEvent, nowMs: number, out: ReadableSpan[]): void {
@@ -192,7 +220,8 @@ export class SpanAssembler {
       this.makeRoom(out);
       this.put(key, { side: 'client', base: e, openedAtMs: nowMs, start: e, holds: [], bytes: 0, seq: 0 });
     }
-    this.touchServer(e, nowMs, out);
+    if (this.endedServer(e)) this.counters.inc('anomaly.late_dependency');
+    else this.touchServer(e, nowMs, out);
   }
 
   private onDependencyEnd(e: DependencyEndEvent, nowMs: number, out: ReadableSpan[]): void {
@@ -203,17 +232,25 @@ export class SpanAssembler {
     const truncated = c?.truncated ?? this.truncation();
     if (truncated) span.attributes[TAG.truncated] = truncated;
     out.push(toReadableSpan(span));
+    // A call that ends after its SERVER span did: its own CLIENT span is all there is to send.
+    if (this.endedServer(e)) return;
     const server = this.touchServer(e, nowMs, out);
     // The callee names a tag (callee.<callee>) and is a tag value: cut like one.
     server.calls.push({ callee: this.tag(calleeName(c?.start, e)), startUs: span.startUs, endUs: span.endUs });
   }
 
   private onApplication(e: ApplicationEvent, nowMs: number, out: ReadableSpan[]): void {
-    const s = this.touchServer(e, nowMs, out);
     const level = (e.level ?? 'INFO').toUpperCase();
     const context = e.context ? this.redactor.scrubContext(e.context) : undefined;
     const contextText = context && Object.keys(context).length ? ` ${JSON.stringify(context)}` : '';
     const message = e.message === null ? '(no message)' : redactUrlCredentials(e.message);
+    const ended = this.endedServer(e);
+    if (ended) {
+      this.counters.inc('anomaly.late_application_line');
+      out.push(toReadableSpan(this.lateFragment(e, ended, level, `${message}${contextText}`)));
+      return;
+    }
+    const s = this.touchServer(e, nowMs, out);
     if (ERROR_LEVELS.has(level) && s.logError === undefined) s.logError = `${message}${contextText}`;
     if (s.annotations.length >= this.opts.limits.maxAnnotationsPerSpan) {
       s.droppedAnnotations += 1;
@@ -225,6 +262,37 @@ export class SpanAssembler {
       timeUs: e.timeUs,
       text: cut(text, this.opts.limits.maxAnnotationLength, () => this.counters.inc('truncated.annotation_text')),
     });
+  }
+
+  // ---- spans that ended -------------------------------------------------------
+
+  /** The ended SERVER span an event belongs to, when it has no open one. */
+  private endedServer(e: EventBase): EndedServer | undefined {
+    if (this.ended.size === 0) return undefined;
+    const key = serverKey(e);
+    return this.open.has(key) ? undefined : this.ended.get(key);
+  }
+
+  private remember(key: string, d: SpanData): void {
+    this.ended.set(key, { traceId: d.traceId, spanId: d.spanId, parentSpanId: d.parentSpanId, name: d.name, startUs: d.startUs, endUs: d.endUs });
+    if (this.ended.size > RECENTLY_ENDED_SPANS) this.ended.delete(this.ended.keys().next().value as string);
+  }
+
+  /**
+   * A late line as a fragment of its ended span: the same ids, name and times,
+   * the annotation (and, for an ERROR line, the error). Zipkin merges the
+   * fragments of one span id, so the span gains the line and nothing else.
+   */
+  private lateFragment(e: ApplicationEvent, ended: EndedServer, level: string, text: string): SpanData {
+    const annotation = `${level}${e.logger ? ` ${e.logger}` : ''}: ${text}`;
+    return {
+      ...ended,
+      kind: 'SERVER',
+      service: e.service,
+      attributes: { [TAG.requestId]: this.tag(e.requestId), [TAG.spanPath]: e.spanPath },
+      annotations: [{ timeUs: e.timeUs, text: cut(annotation, this.opts.limits.maxAnnotationLength, () => this.counters.inc('truncated.annotation_text')) }],
+      error: ERROR_LEVELS.has(level) ? this.tag(text) : undefined,
+    };
   }
 
   // ---- open-span store -------------------------------------------------------

@@ -622,3 +622,29 @@ t.test('re-reading the same lines gives the same ids', async (t) => {
   }
   t.strictSame(twice, [...first, ...first], 'the same assembler, the lines read twice');
 });
+
+t.test('lines after their span ended: a fragment of that span, never a phantom span', async (t) => {
+  const { spans, counters } = spansOf([
+    reqStart('s', '1', 0, { method: 'GET', path: '/x' }),
+    depStart('s', '1', '1.1', 2, { dependencyName: 'db' }),
+    depEnd('s', '1', '1.1', 5),
+    reqEnd('s', '1', 10, { statusCode: 200 }),
+    // written after the response: another thread's line, a fire-and-forget call, the end again
+    app('s', '1', 12, 'ERROR', 'audit write failed', { context: { table: 'audit' } }),
+    depStart('s', '1', '1.2', 13, { dependencyName: 'audit-db' }),
+    depEnd('s', '1', '1.2', 20),
+    reqEnd('s', '1', 21, { statusCode: 200 }),
+  ]);
+  const servers = spans.filter((s) => s.kind === 'SERVER');
+  t.equal(servers.length, 2, 'the span and one fragment of it');
+  const [span, fragment] = servers as [SpanView, SpanView];
+  t.same([fragment.spanId, fragment.parentSpanId, fragment.name, fragment.startUs, fragment.durationUs],
+    [span.spanId, span.parentSpanId, 'GET /x', at(0), 10_000], 'same ids, name and times: Zipkin merges them');
+  t.same(fragment.tags, { 'hulu.request_id': REQ, 'hulu.span_id': '1' }, 'nothing else to merge (no incomplete marker)');
+  t.same(fragment.annotations, [[at(12), 'ERROR: audit write failed {"table":"audit"}']]);
+  t.same(fragment.status, failed('audit write failed {"table":"audit"}'), 'an ERROR line makes the span an error');
+  t.same(spans.filter((s) => s.kind === 'CLIENT').map((s) => [s.tags['hulu.span_id'], s.parentSpanId]),
+    [['1.1', sid('1', 'server')], ['1.2', sid('1', 'server')]], 'the late call still hangs under its span');
+  t.same([counters.get('anomaly.late_application_line'), counters.get('anomaly.late_dependency'), counters.get('anomaly.duplicate_request_end'),
+    counters.get('incomplete.end_of_input')], [1, 1, 1, 0], 'each counted; nothing left open');
+});
