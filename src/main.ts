@@ -3,21 +3,25 @@
  * Process entry: the only place that decides exit codes.
  *   0  done (--once: everything accepted by Zipkin)
  *   1  --once: some spans could not be exported
- *   2  bad usage or configuration (before any file is opened)
+ *   2  bad usage (the message and the command's --help) or configuration (before any file is opened)
  * Subcommands (analyze, lint, validate-config, print-config) set process.exitCode in their handlers.
  */
-import { registerAnalyze } from './analyze/command.js';
+import { analyzeCommand } from './analyze/command.js';
 import { parseCli } from './cli.js';
-import { registerConfigCommands, runFlags } from './config/commands.js';
+import { configCommands, runFlags } from './config/commands.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
-import { registerLint } from './lint/lint-command.js';
+import { lintCommand } from './lint/lint-command.js';
 import { Logger } from './observe/logger.js';
 import { runFollow } from './run/run-follow.js';
 import { runOnce } from './run/run-once.js';
 
 async function main(): Promise<number> {
-  const cmd = await parseCli(process.argv.slice(2), [registerAnalyze, registerLint, registerConfigCommands]);
+  const cmd = await parseCli(process.argv.slice(2), [analyzeCommand, lintCommand, configCommands]);
+  if (cmd.kind === 'usage-error') {
+    process.stderr.write(`requestflow: ${cmd.message}\nrun "${cmd.help}" for usage\n`);
+    return 2;
+  }
   if (cmd.kind !== 'run') return Number(process.exitCode ?? 0);
   let config: Config;
   try {

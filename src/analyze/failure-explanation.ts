@@ -25,7 +25,7 @@ export interface FailureExplanation {
   chain: ChainLink[];
   /** The last ERROR/CRITICAL log line of the failing service's span. */
   logLine?: string;
-  /** The last line of the shortened traceback (exception.stacktrace), where the error was raised. */
+  /** The line of the (shortened) traceback, exception.stacktrace, that says where the error was raised: see raisedAt. */
   raisedAt?: string;
   /** All of the above in at most five short lines. */
   summary: string;
@@ -100,13 +100,50 @@ function errorLogOf(node: TraceNode): string | undefined {
   return undefined;
 }
 
-/** A Python traceback ends with the exception line; the line before it says where. */
 function lastTracebackLine(node: TraceNode): string | undefined {
   const tb = node.span.tags?.[ANALYZED_TAG.exceptionStacktrace];
-  if (!tb) return undefined;
-  const lines = tb.split('\n').map((l) => l.trim()).filter((l) => l && l !== '…');
-  const where = [...lines].reverse().find((l) => l.startsWith('File '));
-  return where ?? lines[lines.length - 1];
+  return tb ? raisedAt(tb) : undefined;
+}
+
+/**
+ * The line of a stack trace that says where the error was raised:
+ *   Python      the last `File "..."` line (a traceback ends at the raise)
+ *   Go          the first `file.go:NN` frame, with its function (panics and %+v stacks start at the raise),
+ *               after runtime's panic(...) frame when a panic was recovered and raised again
+ *   JavaScript  the first `at` frame outside Node's own code (node:internal/..., node:events)
+ *   Java        the first `at` frame of the last `Caused by:` (the root cause), else of the trace
+ * A trace the sidecar shortened from the top (its first line is "…") has lost
+ * those first frames: a later frame would point at the wrong place, so none is
+ * given. Any other text: its last line, as before.
+ */
+export function raisedAt(stacktrace: string): string | undefined {
+  const lines = stacktrace.split('\n').map((l) => l.trim()).filter((l) => l);
+  const cutAtTop = lines[0] === '…';
+  const kept = lines.filter((l) => l !== '…');
+  const python = kept.filter((l) => l.startsWith('File "'));
+  if (python.length > 0) return python[python.length - 1];
+  if (kept.some(isGoFrame)) {
+    // A panic recovered and raised again (net/http's handler recovery does) started below runtime's panic(...) frame.
+    let from = 0;
+    kept.forEach((l, i) => { if (l.startsWith('panic(')) from = i + 2; });
+    if (cutAtTop && from === 0) return undefined;
+    const at = kept.findIndex((l, i) => i >= from && isGoFrame(l));
+    if (at < 0) return undefined;
+    // The line above a Go frame names its function: main.lookup(...), main.(*Server).handle(0xc0, ...), main.load.
+    const fn = at > from && /^[\w./*()$-]+\.[\w./*()$-]*(\(.*\))?$/.test(kept[at - 1]!) ? kept[at - 1] : undefined;
+    return fn ? `${fn} ${kept[at]}` : kept[at];
+  }
+  if (kept.some((l) => l.startsWith('at '))) {
+    let lastCause = kept.length - 1;
+    while (lastCause >= 0 && !kept[lastCause]!.startsWith('Caused by:')) lastCause--;
+    if (cutAtTop && lastCause < 0) return undefined;
+    return kept.slice(lastCause + 1).find((l) => l.startsWith('at ') && !/\(node:|^at node:/.test(l));
+  }
+  return kept[kept.length - 1];
+}
+
+function isGoFrame(line: string): boolean {
+  return /\.go:\d+/.test(line);
 }
 
 function truncate(s: string, max: number): string {

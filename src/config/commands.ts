@@ -5,7 +5,7 @@
  *   requestflow print-config --example every key with its default (config/requestflow.example.yaml)
  */
 import type { Argv } from 'yargs';
-import { asList } from '../cli.js';
+import { asList, configOptions, spanEndpointOption, type Subcommands } from '../cli.js';
 import { ConfigError, loadConfig } from './load-config.js';
 import { flagLayer, mergeLayers, setFlagsLayer, type OverrideLayer } from './overrides.js';
 import { exampleYaml, maskedYaml } from './reference.js';
@@ -14,6 +14,8 @@ import { exampleYaml, maskedYaml } from './reference.js';
 export function runFlags(args: { zipkinUrl?: string; set?: readonly string[] }): OverrideLayer {
   return mergeLayers(flagLayer('--zipkin-url', 'zipkin.url', args.zipkinUrl), setFlagsLayer(args.set ?? []));
 }
+
+export const configCommands: Subcommands = { names: ['validate-config', 'print-config'], register: registerConfigCommands };
 
 export function registerConfigCommands(y: Argv): Argv {
   return y
@@ -30,7 +32,9 @@ export function registerConfigCommands(y: Argv): Argv {
         }
       })
     .command('print-config', 'print the effective configuration (--config file < REQUESTFLOW_* variables < flags) as YAML, secrets masked',
-      (c) => c.option('example', { type: 'boolean', default: false, describe: 'print every key with its default and description instead' }),
+      (c) => configOptions(c)
+        .option('zipkin-url', spanEndpointOption)
+        .option('example', { type: 'boolean', default: false, describe: 'print every key with its default and description instead' }),
       (a) => {
         if (a.example) {
           process.stdout.write(exampleYaml());

@@ -7,7 +7,8 @@
  */
 
 import type { Argv } from 'yargs';
-import type { RegisterCommands } from '../cli.js';
+import { asList, configOptions, type RegisterCommands, type Subcommands } from '../cli.js';
+import { runFlags } from '../config/commands.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { Counters } from '../observe/counters.js';
@@ -46,8 +47,9 @@ export const registerLint: RegisterCommands = (y: Argv) =>
   y.command(
     'lint [files..]',
     "check a service's log lines against the request log format, with the daemon's own rules",
-    (c) => c
+    (c) => configOptions(c
       .positional('files', { type: 'string', array: true, describe: 'log files to check; "-" (or none) reads stdin' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the findings and counts as one JSON object' }))
       .option('max-findings', { type: 'number', default: DEFAULT_MAX_FINDINGS, describe: 'findings printed per input (the summary counts all)' })
       .option('strict', { type: 'boolean', default: false, describe: 'also fail (exit 1) on warnings: skipped lines and repaired values' })
       .example('$0 lint app.log', 'check a log file: exit 1 when requestflow would reject a line')
@@ -57,6 +59,7 @@ export const registerLint: RegisterCommands = (y: Argv) =>
       process.exitCode = await runLint({
         files: (a.files as string[] | undefined) ?? [],
         config: a.config as string | undefined,
+        set: asList(a.set),
         json: Boolean(a.json),
         strict: Boolean(a.strict),
         maxFindings: Number(a['max-findings']),
@@ -64,11 +67,14 @@ export const registerLint: RegisterCommands = (y: Argv) =>
     },
   );
 
-export async function runLint(args: { files: string[]; config?: string; json: boolean; strict: boolean; maxFindings: number }): Promise<number> {
+export const lintCommand: Subcommands = { names: ['lint'], register: registerLint };
+
+export async function runLint(args: { files: string[]; config?: string; set?: string[]; json: boolean; strict: boolean; maxFindings: number }): Promise<number> {
   let maxLineBytes: number;
   let format: Config['tail']['format'];
   try {
-    const config = loadConfig({ file: args.config });
+    // The daemon's layers (file < REQUESTFLOW_* < --set), so lint reads lines the way the daemon would.
+    const config = loadConfig({ file: args.config, flags: runFlags({ set: args.set }) });
     maxLineBytes = config.limits.maxLineBytes;
     format = config.tail.format;
   } catch (e) {

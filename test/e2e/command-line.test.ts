@@ -2,7 +2,7 @@
 // failing loudly when Zipkin cannot be reached.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/demo/zipkin-server.js';
@@ -77,4 +77,77 @@ t.test('follow mode says once, at start, which inputs it cannot follow yet', asy
     { input: join(dir, 'nope', 'app.log'), problem: 'does not exist yet' },
     { input: join(dir, '*.zzz'), problem: 'matches no file yet' },
   ]);
+});
+
+// Bad usage: exit 2, the message and the one command that shows the usage, not
+// the whole help text or a stack trace. Each row: the arguments, what the
+// message must say, and the --help to point at.
+const usageErrors: Array<{ args: string[]; message: RegExp | string; help: string }> = [
+  { args: ['--bogus', 'x.log'], message: 'Unknown argument: bogus', help: 'requestflow --help' },
+  { args: ['lint', '--bogus'], message: 'Unknown argument: bogus', help: 'requestflow lint --help' },
+  { args: ['validate-config'], message: /Not enough non-option arguments/, help: 'requestflow validate-config --help' },
+  { args: ['print-config', '--bogus'], message: 'Unknown argument: bogus', help: 'requestflow print-config --help' },
+  { args: ['analyze'], message: 'name what to analyze: trace, endpoint or dependencies', help: 'requestflow analyze --help' },
+  { args: ['analyze', 'bogus'], message: 'Unknown argument: bogus', help: 'requestflow analyze --help' },
+  { args: ['analyze', 'trace'], message: /Not enough non-option arguments/, help: 'requestflow analyze trace --help' },
+  { args: ['analyze', 'endpoint'], message: 'Missing required argument: service', help: 'requestflow analyze endpoint --help' },
+  // The daemon's flags belong to the daemon.
+  { args: ['analyze', 'trace', 'abc', '--once'], message: 'Unknown argument: once', help: 'requestflow analyze trace --help' },
+  { args: ['lint', '--once', 'x.log'], message: 'Unknown argument: once', help: 'requestflow lint --help' },
+  { args: ['validate-config', 'x.yaml', '--set', 'log.level=debug'], message: 'Unknown argument: set', help: 'requestflow validate-config --help' },
+  // A mistyped command would otherwise follow files named after its words.
+  { args: ['analyse', 'trace', 'x'], message: 'unknown command "analyse" (did you mean analyze?)', help: 'requestflow --help' },
+  { args: ['lnt', 'app.log'], message: 'unknown command "lnt" (did you mean lint?)', help: 'requestflow --help' },
+  { args: ['print-confg'], message: 'unknown command "print-confg" (did you mean print-config?)', help: 'requestflow --help' },
+  { args: ['--once', 'validate-conifg', 'x.yaml'], message: 'unknown command "validate-conifg" (did you mean validate-config?)', help: 'requestflow --help' },
+  { args: ['x.log', '--json'], message: '--json applies to --once', help: 'requestflow --help' },
+];
+
+for (const row of usageErrors) {
+  t.test(`usage error: requestflow ${row.args.join(' ')}`, async (t) => {
+    // Follow mode would run until stopped: a usage error must not get that far.
+    const r = await runRequestflow(row.args, { cwd: dir, timeoutMs: 30_000 });
+    t.equal(r.code, 2, 'exit 2');
+    t.match(r.stderr, row.message);
+    t.ok(r.stderr.endsWith(`run "${row.help}" for usage\n`), `points at ${row.help}: ${JSON.stringify(r.stderr)}`);
+    t.notMatch(r.stderr, /Options:|Examples:|^\s+at /m, 'no help text, no stack trace');
+    t.equal(r.stderr.trim().split('\n').length, 2, 'two lines: the problem and the hint');
+    t.equal(r.stdout, '');
+  });
+}
+
+t.test('a first word that names an existing file is followed, however close to a command', async (t) => {
+  const named = mkdtempSync(join(tmpdir(), 'rf-cli-file-'));
+  t.teardown(() => rmSync(named, { recursive: true, force: true }));
+  writeFileSync(join(named, 'lnt'), readFileSync(flat));
+  const r = await runRequestflow(['--once', '--zipkin-url', spansUrl(zipkinBaseUrl()), 'lnt'], { cwd: named });
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /spans exported:\s+2/);
+});
+
+// Each command's --help lists its own options and none of the daemon's.
+const helps: Array<{ args: string[]; has: string[]; hasNot: string[] }> = [
+  { args: ['--help'], has: ['--once', '--zipkin-url', '--config', '--set', '--json'], hasNot: ['--html', '--max-findings'] },
+  { args: ['lint', '--help'], has: ['--json', '--config', '--set', '--max-findings', '--strict'], hasNot: ['--once', '--zipkin-url'] },
+  { args: ['validate-config', '--help'], has: [], hasNot: ['--once', '--zipkin-url', '--config', '--set', '--json'] },
+  { args: ['print-config', '--help'], has: ['--config', '--set', '--zipkin-url', '--example'], hasNot: ['--once', '--json'] },
+  { args: ['analyze', 'trace', '--help'], has: ['--zipkin-url', '--json', '--html', '--config', '--set'], hasNot: ['--once', '--lookback', '--limit'] },
+  { args: ['analyze', 'endpoint', '--help'], has: ['--service', '--span', '--lookback', '--limit', '--zipkin-url', '--json', '--html'], hasNot: ['--once'] },
+  { args: ['analyze', 'dependencies', '--help'], has: ['--service', '--lookback', '--limit'], hasNot: ['--once'] },
+];
+
+for (const row of helps) {
+  t.test(`requestflow ${row.args.join(' ')}: its own options only`, async (t) => {
+    const r = await runRequestflow(row.args);
+    t.equal(r.code, 0);
+    const listed = new Set([...r.stdout.matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]));
+    for (const o of row.has) t.ok(listed.has(o), `lists ${o}`);
+    for (const o of row.hasNot) t.notOk(listed.has(o), `does not list ${o}`);
+    if (row.args[0] !== '--help') t.notMatch(r.stdout, /--once summary/, "not the daemon's --json");
+  });
+}
+
+t.test("analyze's --zipkin-url is Zipkin's base URL, the daemon's the span endpoint", async (t) => {
+  t.match((await runRequestflow(['analyze', 'trace', '--help'])).stdout, /--zipkin-url\s+Zipkin base URL/);
+  t.match((await runRequestflow(['--help'])).stdout, /--zipkin-url\s+Zipkin span endpoint/);
 });

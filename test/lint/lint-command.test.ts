@@ -71,18 +71,48 @@ t.test('--json, --max-findings, and an unreadable input', async (t) => {
   t.match(missing.stderr, /cannot read .*no-such-file/);
 });
 
-t.test('a line longer than limits.maxLineBytes is an error', async (t) => {
+t.test('limits.maxLineBytes comes from the layered config: file < REQUESTFLOW_* < --set', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rf-lint-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const config = join(dir, 'c.yaml');
   writeFileSync(config, 'limits:\n  maxLineBytes: 1024\n');
-  const log = join(dir, 'long.log');
-  writeFileSync(log, `${JSON.stringify({ category: 'application', tracking_id: 'a', span_id: '1', service_name: 's', timestamp: 1764511620.5, message: 'x'.repeat(2000) })}\n` +
-    `${JSON.stringify({ message: 'x'.repeat(2000), category: 'application', tracking_id: 'a', span_id: '1', service_name: 's', timestamp: 1764511620.5 })}\n`);
-  const r = await runRequestflow(['lint', '--config', config, log]);
-  t.equal(r.code, 1);
-  t.match(r.stdout, /long\.log:1: warning \[truncated\.record\] the line is 2\d{3} bytes long; requestflow keeps its first 1024 bytes/);
-  t.match(r.stdout, /long\.log:2: error \[skipped\.line_too_long\] the line is 2\d{3} bytes long/);
+  // The message first: cut at the limit, no request record is left (an error, not a kept record).
+  const lineOf = (messageBytes: number) => `${JSON.stringify({ message: 'x'.repeat(messageBytes), category: 'application', tracking_id: 'a', span_id: '1', service_name: 's', timestamp: 1764511620.5 })}\n`;
+  const short = join(dir, 'long.log');
+  writeFileSync(short, lineOf(2000)); // about 2 KB: over 1024, under the default 1 MiB
+  const huge = join(dir, 'huge.log');
+  writeFileSync(huge, lineOf(1_200_000)); // about 1.2 MB: over the default 1 MiB
+  const noEnv = { REQUESTFLOW_LIMITS_MAX_LINE_BYTES: undefined };
+  const rows: Array<{ name: string; args: string[]; env?: Record<string, string | undefined>; file: string; tooLong: boolean }> = [
+    { name: 'default 1 MiB: a 2 KB line is fine', args: [], file: short, tooLong: false },
+    { name: '--config file: 1024', args: ['--config', config], file: short, tooLong: true },
+    { name: '--set: 1024', args: ['--set', 'limits.maxLineBytes=1024'], file: short, tooLong: true },
+    { name: 'REQUESTFLOW_LIMITS_MAX_LINE_BYTES: 1024', args: [], env: { REQUESTFLOW_LIMITS_MAX_LINE_BYTES: '1024' }, file: short, tooLong: true },
+    { name: '--set over the file: 4096 beats 1024', args: ['--config', config, '--set', 'limits.maxLineBytes=4096'], file: short, tooLong: false },
+    { name: 'default 1 MiB: a 1.2 MB line is too long', args: [], file: huge, tooLong: true },
+    { name: '--set raises the limit: 10000000', args: ['--set', 'limits.maxLineBytes=10000000'], file: huge, tooLong: false },
+  ];
+  for (const row of rows) {
+    const r = await runRequestflow(['lint', ...row.args, row.file], { env: { ...noEnv, ...row.env } });
+    t.equal(r.code, row.tooLong ? 1 : 0, `${row.name}: exit ${row.tooLong ? 1 : 0} (${r.stderr.trim()})`);
+    if (row.tooLong) t.match(r.stdout, /\.log:1: error \[skipped\.line_too_long\] the line is \d+ bytes long/, `${row.name}: the line is reported`);
+    else t.notMatch(r.stdout, /line_too_long/, `${row.name}: no line_too_long`);
+  }
+});
+
+t.test('a wrong key in --set or REQUESTFLOW_* is a usage error (exit 2), as for the daemon', async (t) => {
+  const rows: Array<{ args: string[]; env?: Record<string, string>; message: RegExp }> = [
+    { args: ['--set', 'bogus.key=1'], message: /--set bogus\.key: unknown key bogus\.key/ },
+    { args: ['--set', 'limits.maxLineByte=4096'], message: /unknown key limits\.maxLineByte \(did you mean limits\.maxLineBytes\?\)/ },
+    { args: ['--set', 'limits.maxLineBytes=lots'], message: /--set limits\.maxLineBytes: limits\.maxLineBytes/ },
+    { args: [], env: { REQUESTFLOW_LIMITS_MAX_LINE_BYTE: '4096' }, message: /REQUESTFLOW_LIMITS_MAX_LINE_BYTE is not a configuration key/ },
+  ];
+  for (const row of rows) {
+    const r = await runRequestflow(['lint', ...row.args, LINT_FIXTURE], { env: row.env });
+    t.equal(r.code, 2, `${[...row.args, ...Object.keys(row.env ?? {})].join(' ')}: exit 2`);
+    t.match(r.stderr, row.message);
+    t.equal(r.stdout, '', 'nothing linted');
+  }
 });
 
 t.test('lint agrees with the daemon on every input', async (t) => {
@@ -100,4 +130,14 @@ t.test('lint agrees with the daemon on every input', async (t) => {
     t.same(pick(lint.warningsByCode, 'converted.'), daemon.converted, `${file}: conversion warnings = conversions`);
     t.same(lint.records, daemon.records, `${file}: the same records`);
   }
+});
+
+t.test('a record over the limit that is still a request record when cut: a warning, as the daemon keeps it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rf-lint-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const log = join(dir, 'long.log');
+  writeFileSync(log, `${JSON.stringify({ category: 'application', tracking_id: 'a', span_id: '1', service_name: 's', timestamp: 1764511620.5, message: 'x'.repeat(2000) })}\n`);
+  const r = await runRequestflow(['lint', '--set', 'limits.maxLineBytes=1024', log]);
+  t.equal(r.code, 0, 'no error');
+  t.match(r.stdout, /long\.log:1: warning \[truncated\.record\] the line is 2\d{3} bytes long; requestflow keeps its first 1024 bytes/);
 });
