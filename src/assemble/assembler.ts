@@ -19,6 +19,7 @@ import type {
   ApplicationEvent, DependencyEndEvent, DependencyStartEvent, EventBase, LogEvent,
   RequestEndEvent, RequestStartEvent,
 } from '../decode/log-event.js';
+import { exceptionAtEnd, tracebackLines, tracebackMessage } from '../decode/traceback.js';
 import type { Counters } from '../observe/counters.js';
 import { callTiming, type CallInterval } from './call-timing.js';
 import { HoldQueue, type Hold } from './hold-queue.js';
@@ -539,12 +540,14 @@ function ms(us: number): string {
  */
 function exceptionText(end: RequestEndEvent): string | undefined {
   if (end.exceptionMessage?.trim()) return end.exceptionMessage;
-  const lines = end.traceback?.split('\n').filter((l) => l.trim() !== '');
-  return lines?.length ? lines[lines.length - 1]!.trim() : undefined;
+  return end.traceback === undefined ? undefined : tracebackMessage(end.traceback);
 }
 
-/** The last lines of a traceback carry the exception and where it was raised. */
+/** The end of a traceback that carries the exception and where it was raised. */
 function shortTraceback(tb: string): string {
-  const lines = tb.split('\n').filter((l) => l.trim() !== '');
-  return lines.length <= TRACEBACK_LINES ? lines.join('\n') : ['…', ...lines.slice(-TRACEBACK_LINES)].join('\n');
+  const lines = tracebackLines(tb);
+  if (lines.length <= TRACEBACK_LINES) return lines.join('\n');
+  return exceptionAtEnd(lines)
+    ? ['…', ...lines.slice(-TRACEBACK_LINES)].join('\n')
+    : [...lines.slice(0, TRACEBACK_LINES), '…'].join('\n');
 }

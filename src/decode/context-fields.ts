@@ -20,6 +20,7 @@ import type {
 } from './log-event.js';
 import { isJsonObject, reject, type Rejection } from './rejection.js';
 import { isSpanPath } from './span-path.js';
+import { tracebackLines, tracebackMessage } from './traceback.js';
 
 export function requestStartEvent(base: EventBase, context: JsonObject | undefined): RequestStartEvent {
   const event: RequestStartEvent = { category: 'request_start', ...base };
@@ -50,11 +51,10 @@ export function requestEndEvent(base: EventBase, context: JsonObject | undefined
   if (body !== undefined) event.body = body;
   const exception = context.r_exception ?? context.exception;
   if (typeof exception === 'string') {
-    // A traceback written as the exception: its last line names the error.
-    const lines = exception.split('\n').filter((l) => l.trim() !== '');
-    if (lines.length > 1) {
+    // A traceback written as the exception: one of its lines names the error.
+    if (tracebackLines(exception).length > 1) {
       event.traceback = exception;
-      event.exceptionMessage = lines[lines.length - 1]!.trim();
+      event.exceptionMessage = tracebackMessage(exception);
     } else {
       event.exceptionMessage = exception;
     }

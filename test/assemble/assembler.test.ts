@@ -233,7 +233,7 @@ t.test('span names', async (t) => {
 });
 
 t.test('tags of a SERVER span with an exception, and of its CLIENT call', async (t) => {
-  const traceback = Array.from({ length: 14 }, (_, i) => `line ${i + 1}`).join('\n\n');
+  const traceback = ['Traceback (most recent call last):', ...Array.from({ length: 13 }, (_, i) => `line ${i + 2}`)].join('\n\n');
   const { spans } = spansOf([
     reqStart('geo', '1', 0, { method: 'GET', path: '/lookup', host: 'geo.internal', environment: { name: 'prod', hostname: 'node-c2' } }),
     depStart('geo', '1', '1.1', 1, { dependencyName: 'georedis', functionName: 'cache_get', args: ['get'], kwargs: { k: 1 }, environment: { name: 'prod' } }),
@@ -260,6 +260,17 @@ t.test('tags of a SERVER span with an exception, and of its CLIENT call', async 
   }, 'SERVER: no headers or body by default');
   t.strictSame(server.status, failed('cache unavailable'));
   t.equal(server.durationUs, 11_300);
+});
+
+t.test('a long traceback keeps the end with the raise site: the last lines of Python, the first of others', async (t) => {
+  const tb = (lines: string[]) => spansOf([reqStart('s', '1', 0), reqEnd('s', '1', 1, { traceback: lines.join('\n') })]).spans[0]!;
+  const frames = Array.from({ length: 20 }, (_, i) => `frame ${i + 1}`);
+  const python = tb(['Traceback (most recent call last):', ...frames, 'KeyError: 7']);
+  t.equal(python.tags['exception.stacktrace'], ['…', ...frames.slice(-11), 'KeyError: 7'].join('\n'));
+  t.same(python.status, failed('KeyError: 7'));
+  const node = tb(['TypeError: x is undefined', ...frames.map((f) => `    at ${f} (/app/a.js:1:1)`)]);
+  t.equal(node.tags['exception.stacktrace'], ['TypeError: x is undefined', ...frames.slice(0, 11).map((f) => `    at ${f} (/app/a.js:1:1)`), '…'].join('\n'));
+  t.same(node.status, failed('TypeError: x is undefined'), 'the first line names a Node.js error');
 });
 
 t.test('a short traceback is kept whole, without blank lines', async (t) => {
