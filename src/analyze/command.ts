@@ -147,9 +147,10 @@ function progress(limit: number): (p: FetchProgress) => void {
  * The configuration loads as the daemon's does (file < REQUESTFLOW_* < --set),
  * so a wrong key stops here; --zipkin-url, a base URL, wins over zipkin.url.
  */
-function zipkinBaseUrl(args: CommonArgs): string {
+/** Where Zipkin is, and the headers it wants (zipkin.headers), from the layered config; --zipkin-url wins. */
+function zipkinOf(args: CommonArgs): ZipkinClient {
   const config = loadConfig({ file: args.config, flags: runFlags({ set: asList(args.set) }) });
-  return args.zipkinUrl ?? config.zipkin.url;
+  return new ZipkinClient(args.zipkinUrl ?? config.zipkin.url, { ...config.zipkin.headers });
 }
 
 /** Fails before any query when the --html file cannot be written: opening it for appending leaves a file as it was. */
@@ -177,7 +178,7 @@ function writeProblem(e: unknown, file: string): string {
 async function run<T>(argv: CommonArgs, body: (zipkin: ZipkinClient) => Promise<Output<T>>): Promise<void> {
   try {
     if (argv.html) checkWritable(argv.html);
-    const zipkin = new ZipkinClient(zipkinBaseUrl(argv));
+    const zipkin = zipkinOf(argv);
     const out = await body(zipkin);
     process.stdout.write(argv.json ? `${JSON.stringify(out.report, null, 2)}\n` : `${out.text(out.report)}\n`);
     if (argv.html) {

@@ -34,7 +34,8 @@ const TIMEOUT_MS = 60_000;
 export class ZipkinClient {
   readonly baseUrl: string;
 
-  constructor(baseUrl: string) {
+  /** `headers`: zipkin.headers, e.g. the authorization a gateway in front of Zipkin wants. */
+  constructor(baseUrl: string, private readonly headers: Record<string, string> = {}) {
     // Accept the UI link or the span endpoint too: people paste what they have.
     this.baseUrl = baseUrl.replace(/\/+$/, '').replace(/\/(zipkin|api\/v2\/spans|api\/v2)$/, '');
   }
@@ -83,7 +84,7 @@ export class ZipkinClient {
     const url = `${this.baseUrl}${path}`;
     let res: Response;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+      res = await fetch(url, { headers: this.headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
     } catch (e) {
       throw new ZipkinQueryError(`cannot reach Zipkin at ${this.baseUrl}: ${(e as Error).cause ?? (e as Error).message}`);
     }
