@@ -1,5 +1,5 @@
 // CPU cost of the request (RED) metrics per span, and of one OpenMetrics render.
-// Not a test: `npm run build && node test/bench/request-metrics-cost.mjs`.
+// Not a test: `npm run build && node test/bench/request-metrics-cost.mjs` (one JSON line; npm run bench runs it).
 import { loadConfig } from '../../dist/config/load-config.js';
 import { Counters } from '../../dist/observe/counters.js';
 import { Logger } from '../../dist/observe/logger.js';
@@ -23,6 +23,6 @@ for (let k = 0; k < 3; k++) red.observe(spans); // warm
 const t0 = process.cpuUsage(); const rounds = 20;
 for (let k = 0; k < rounds; k++) red.observe(spans);
 const cpu = process.cpuUsage(t0); const us = cpu.user + cpu.system;
-console.log(`spans=${spans.length * rounds} cpu_us_per_span=${(us / (spans.length * rounds)).toFixed(2)}`);
 const r0 = process.cpuUsage(); for (let k = 0; k < 20; k++) await m.render(OPENMETRICS); const rc = process.cpuUsage(r0);
-console.log(`render_ms=${((rc.user + rc.system) / 20 / 1000).toFixed(2)} bytes=${(await m.render(OPENMETRICS)).length}`);
+console.log(JSON.stringify({ spans: spans.length * rounds, cpuUsPerSpan: Number((us / (spans.length * rounds)).toFixed(2)),
+  renderMs: Number(((rc.user + rc.system) / 20 / 1000).toFixed(2)), renderBytes: (await m.render(OPENMETRICS)).length }));
