@@ -79,12 +79,12 @@ function manifestNodeOptions() {
 }
 const K8S_NODE_OPTIONS = manifestNodeOptions();
 
-/** NODE_OPTIONS for one requestflow run: the heap setting, plus a CPU profile into DIR/<run> with --profile. */
-function nodeOptionsFor(heapOptions, run) {
-  if (!opt.profile) return heapOptions;
+/** Node's arguments for one requestflow run: dist/main.js and `args`, with --profile a CPU profile into DIR/<run>. */
+function requestflowArgs(run, args) {
+  if (!opt.profile) return [MAIN, ...args];
   const dir = join(opt.profile, run.replace(/[^a-z0-9]+/gi, '-'));
   mkdirSync(dir, { recursive: true });
-  return `${heapOptions} --cpu-prof --cpu-prof-dir=${dir}`.trim();
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, MAIN, ...args];
 }
 
 // ---- the machine -------------------------------------------------------------
@@ -149,7 +149,7 @@ function stopChild(child) {
 
 /** Starts requestflow in follow mode; resolves once it has logged "started". */
 async function startFollower(args, env) {
-  const child = spawn(node, [MAIN, ...args], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(node, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c) => { stderr += c; });
   const ok = await waitFor(() => /"msg":"started"/.test(stderr) || child.exitCode !== null, 20_000);
@@ -181,8 +181,8 @@ async function limit(file, format) {
 
 async function once(file, sink, expectedSpans, nodeOptions, run) {
   const before = sink.stats.spans;
-  const env = { ...process.env, NODE_OPTIONS: nodeOptionsFor(nodeOptions, run) };
-  const r = await runTimed(node, [MAIN, '--once', '--json', '--zipkin-url', sink.url, file], { env, cwd: root });
+  const env = { ...process.env, NODE_OPTIONS: nodeOptions };
+  const r = await runTimed(node, requestflowArgs(run, ['--once', '--json', '--zipkin-url', sink.url, file]), { env, cwd: root });
   if (r.code !== 0) throw new Error(`requestflow --once exited ${r.code}:\n${r.stderr}`);
   const summary = lastJson(r.stdout);
   const received = sink.stats.spans - before;
@@ -226,9 +226,9 @@ async function followCatchUp(criFile, input, sink) {
     const k = kubernetesSetup(dir);
     execFileSync('cp', [criFile, k.logFile]);
     const before = sink.stats.spans;
-    const env = { ...process.env, ...k.pod, NODE_OPTIONS: nodeOptionsFor(K8S_NODE_OPTIONS, 'follow') };
+    const env = { ...process.env, ...k.pod, NODE_OPTIONS: K8S_NODE_OPTIONS };
     const startedMs = performance.now();
-    const child = spawn(node, [MAIN, '--config', k.config, '--zipkin-url', sink.url], { cwd: root, env, stdio: ['ignore', 'ignore', 'ignore'] });
+    const child = spawn(node, requestflowArgs('follow', ['--config', k.config, '--zipkin-url', sink.url]), { cwd: root, env, stdio: ['ignore', 'ignore', 'ignore'] });
     const sampler = startSampler(child.pid, 100);
     const ok = await waitFor(() => sink.stats.spans - before >= input.expectedSpans || child.exitCode !== null, 600_000, 20);
     const seconds = (performance.now() - startedMs) / 1000;
@@ -275,7 +275,7 @@ async function steady({ rate, seconds, nodeOptions, forwardTo, alsoSample, label
   try {
     const k = kubernetesSetup(dir);
     writeFileSync(k.logFile, '');
-    rf = await startFollower(['--config', k.config, '--zipkin-url', sink.url], { ...process.env, ...k.pod, NODE_OPTIONS: nodeOptionsFor(nodeOptions, label) });
+    rf = await startFollower(requestflowArgs(label, ['--config', k.config, '--zipkin-url', sink.url]), { ...process.env, ...k.pod, NODE_OPTIONS: nodeOptions });
     await sleep(1000); // settle after start-up (module loading, first discovery)
     const sampler = startSampler(rf.child.pid, 500);
     const other = alsoSample ? startSampler(alsoSample, 1000) : undefined;
