@@ -22,7 +22,7 @@ import type {
 import type { Counters } from '../observe/counters.js';
 import { callTiming, type CallInterval } from './call-timing.js';
 import { HoldQueue, type Hold } from './hold-queue.js';
-import { spanIdFor, traceIdFor } from './ids.js';
+import { spanIdFor, TraceIds, type TraceEntry } from './ids.js';
 import { cut, type LimitOptions } from './limits.js';
 import { toReadableSpan, type SpanData } from './otel-span.js';
 import { createRedactor, type PrivacyOptions, type Redactor } from './privacy.js';
@@ -94,6 +94,7 @@ export class SpanAssembler {
   private openBytesTotal = 0;
   private seq = 0;
   private record: RecordInfo = { bytes: 0 };
+  private readonly ids = new TraceIds();
 
   constructor(private readonly opts: AssembleOptions, private readonly counters: Counters) {
     this.redactor = createRedactor(opts.privacy);
@@ -308,11 +309,12 @@ export class SpanAssembler {
 
   private serverSpan(s: OpenServer, end: RequestEndEvent | undefined): SpanData {
     const base = s.base;
-    const { traceId } = this.traceOf(base.requestId);
+    const trace = this.ids.trace(base.requestId);
+    const traceId = trace.traceId;
     const startUs = s.start?.timeUs ?? s.firstUs;
     const endUs = Math.max(end?.timeUs ?? s.lastUs, startUs + 1);
     if (end && end.timeUs < startUs) this.counters.inc('anomaly.end_before_start');
-    const attributes = this.commonTags(base);
+    const attributes = this.commonTags(base, trace);
     const start = s.start;
     if (start?.method) attributes[TAG.httpMethod] = start.method.toUpperCase();
     if (start?.path) attributes[TAG.httpPath] = this.tag(start.path);
@@ -343,7 +345,7 @@ export class SpanAssembler {
       ?? (end?.statusCode !== undefined && end.statusCode >= 500 ? end.statusText ?? String(end.statusCode) : undefined);
     return {
       traceId,
-      spanId: spanIdFor(traceId, base.spanPath, 'server'),
+      spanId: this.ids.serverSpanId(trace, base.spanPath),
       // The caller's CLIENT span for this path; the root span "1" has no caller.
       parentSpanId: base.spanPath === '1' ? undefined : spanIdFor(traceId, base.spanPath, 'client'),
       name: this.spanName(start?.method && start.path ? `${start.method.toUpperCase()} ${start.path}` : start?.path ?? 'request'),
@@ -358,14 +360,15 @@ export class SpanAssembler {
   }
 
   private clientSpan(base: EventBase, start: DependencyStartEvent | undefined, end: DependencyEndEvent | undefined): SpanData {
-    const { traceId } = this.traceOf(base.requestId);
+    const trace = this.ids.trace(base.requestId);
+    const traceId = trace.traceId;
     const callPath = (start ?? end)!.callSpanPath;
     const callee = calleeName(start, end);
     const fn = start?.functionName ?? end?.functionName;
     const startUs = start?.timeUs ?? end!.timeUs;
     const endUs = Math.max(end?.timeUs ?? startUs + 1, startUs + 1);
     if (end && end.timeUs < startUs) this.counters.inc('anomaly.end_before_start');
-    const attributes = this.commonTags(base);
+    const attributes = this.commonTags(base, trace);
     attributes[TAG.spanPath] = callPath;
     attributes[TAG.peerService] = callee;
     if (fn) attributes[TAG.codeFunction] = this.tag(fn);
@@ -380,7 +383,7 @@ export class SpanAssembler {
     return {
       traceId,
       spanId: spanIdFor(traceId, callPath, 'client'),
-      parentSpanId: spanIdFor(traceId, base.spanPath, 'server'),
+      parentSpanId: this.ids.serverSpanId(trace, base.spanPath),
       // Without a dependency name the callee is the function name: not twice.
       name: this.spanName(fn && (start?.dependencyName ?? end?.dependencyName) ? `${callee} ${fn}` : callee),
       kind: 'CLIENT',
@@ -393,8 +396,7 @@ export class SpanAssembler {
     };
   }
 
-  private commonTags(base: EventBase): Record<string, string> {
-    const { how } = this.traceOf(base.requestId);
+  private commonTags(base: EventBase, { how }: TraceEntry): Record<string, string> {
     const tags: Record<string, string> = {
       [TAG.requestId]: this.tag(base.requestId),
       [TAG.spanPath]: base.spanPath,
@@ -423,14 +425,6 @@ export class SpanAssembler {
         .map((g) => `${g.callees.length} calls at once (${g.callees.join(', ')}) wall_ms=${ms(g.wallUs)} sum_ms=${ms(g.sumUs)}`)
         .join('; '));
     }
-  }
-
-  private lastTrace?: { requestId: string; traceId: string; how: ReturnType<typeof traceIdFor>['how'] };
-
-  // Consecutive events nearly always share a request id: remember the last mapping.
-  private traceOf(requestId: string) {
-    if (this.lastTrace?.requestId !== requestId) this.lastTrace = { requestId, ...traceIdFor(requestId) };
-    return this.lastTrace;
   }
 
   private tag(value: string): string {
