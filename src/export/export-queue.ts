@@ -94,6 +94,11 @@ export class ExportQueue {
     this.pump(false);
   }
 
+  /** Sends what waits now, as far as the room in flight allows, without waiting for a full batch or the flush tick. */
+  sendWaiting(): void {
+    this.pump(true);
+  }
+
   /** Sends everything queued so far and resolves when it is delivered or given up. */
   async flush(): Promise<void> {
     for (;;) {
