@@ -116,10 +116,10 @@ export class SpanAssembler {
 
   /**
    * Feeds the events of one record, in log order; returns the spans they
-   * complete (and any pushed out of the store by the bounds).
+   * complete (and any pushed out of the store by the bounds), appended to
+   * `out` when given. `record` is read during the call only.
    */
-  add(events: readonly LogEvent[], nowMs: number, record: RecordInfo = { bytes: 0 }): ReadableSpan[] {
-    const out: ReadableSpan[] = [];
+  add(events: readonly LogEvent[], nowMs: number, record: RecordInfo = { bytes: 0 }, out: ReadableSpan[] = []): ReadableSpan[] {
     this.seq += 1;
     this.record = record;
     for (const e of events) {
@@ -224,7 +224,8 @@ export class SpanAssembler {
     const text = `${level}${e.logger ? ` ${e.logger}` : ''}: ${message}${contextText}`;
     s.annotations.push({
       timeUs: e.timeUs,
-      text: cut(text, this.opts.limits.maxAnnotationLength, () => this.counters.inc('truncated.annotation_text')),
+      text: text.length <= this.opts.limits.maxAnnotationLength ? text
+        : cut(text, this.opts.limits.maxAnnotationLength, () => this.counters.inc('truncated.annotation_text')),
     });
   }
 
@@ -428,11 +429,13 @@ export class SpanAssembler {
   }
 
   private tag(value: string): string {
+    if (value.length <= this.opts.limits.maxTagValueLength) return value; // nearly always: no closure made
     return cut(value, this.opts.limits.maxTagValueLength, () => this.counters.inc('truncated.tag_value'));
   }
 
   /** Span names are cut like tag values: a runaway path must not swamp Zipkin's UI. */
   private spanName(name: string): string {
+    if (name.length <= this.opts.limits.maxTagValueLength) return name;
     return cut(name, this.opts.limits.maxTagValueLength, () => this.counters.inc('truncated.span_name'));
   }
 

@@ -53,22 +53,29 @@ export interface TraceEntry extends TraceIdResult {
 /**
  * Ids of recent traces, so that each is derived once: a SERVER span's id is
  * also the parent id of every call it makes, and a trace's events come
- * interleaved with other requests'. Bounded: the oldest trace is forgotten
- * (its ids are derived again if it comes back, the same ones).
+ * interleaved with other requests'. Bounded, in two generations: when the
+ * current one is full it becomes the previous one and the older is dropped
+ * (a trace that comes back later has its ids derived again, the same ones).
  */
 export class TraceIds {
-  private readonly traces = new Map<string, TraceEntry>();
+  private current = new Map<string, TraceEntry>();
+  private previous = new Map<string, TraceEntry>();
 
-  constructor(private readonly maxTraces = 4096) {}
+  constructor(private readonly tracesPerGeneration = 2048) {}
 
   trace(requestId: string): TraceEntry {
-    let t = this.traces.get(requestId);
+    let t = this.current.get(requestId);
+    if (t !== undefined) return t;
+    t = this.previous.get(requestId);
     if (t === undefined) {
       const r = traceIdFor(requestId);
       t = { traceId: r.traceId, how: r.how, serverSpanIds: new Map() };
-      if (this.traces.size >= this.maxTraces) this.traces.delete(this.traces.keys().next().value as string);
-      this.traces.set(requestId, t);
     }
+    if (this.current.size >= this.tracesPerGeneration) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(requestId, t);
     return t;
   }
 
