@@ -342,7 +342,10 @@ async function overhead() {
 }
 
 async function metricsCost() {
-  return lastJson(await runNode([join(here, 'request-metrics-cost.mjs')]));
+  return {
+    idPaths: lastJson(await runNode([join(here, 'request-metrics-cost.mjs')])),
+    fixedPaths: lastJson(await runNode([join(here, 'request-metrics-cost.mjs'), 'fixed-paths'])),
+  };
 }
 
 // ---- the table -------------------------------------------------------------------------
@@ -384,7 +387,7 @@ function table(m, input, R) {
       if (v[name]) add('5 library', `${name}: requests/s (fewer; CPU µs/request)`, `${fmt(v[name].medianRps)} (${fmt(v[name].overheadPct, 1)}%; ${v[name].medianCpuUsPerRequest} vs ${v.plain.medianCpuUsPerRequest})`, '< 5% fewer', v[name].overheadPct < 5);
     }
   }
-  if (R.metrics) add('5 metrics', 'request metrics (RED) CPU per span', `${R.metrics.cpuUsPerSpan} µs`);
+  if (R.metrics) add('5 metrics', 'request metrics (RED) CPU per span: 5 fixed paths / a new path with an id per request', `${R.metrics.fixedPaths.cpuUsPerSpan} / ${R.metrics.idPaths.cpuUsPerSpan} µs`);
   const lines = [
     `# requestflow benchmark${quick ? ' (quick)' : ''}`,
     '',
