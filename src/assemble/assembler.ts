@@ -340,6 +340,7 @@ export class SpanAssembler {
     if (s.droppedAnnotations) attributes[TAG.droppedAnnotations] = String(s.droppedAnnotations);
     this.timingTags(attributes, startUs, endUs, s.calls);
     this.tags(attributes); // every value, whatever its source, within maxTagValueLength
+    attributes['service.name'] = base.service; // as written (it names the service, it is not cut)
 
     const error = (end && exceptionText(end))
       ?? s.logError
@@ -380,6 +381,7 @@ export class SpanAssembler {
     }
     if (!start) attributes[TAG.incomplete] = 'missing_start';
     this.tags(attributes);
+    attributes['service.name'] = base.service;
     const failed = end?.exception === true;
     return {
       traceId,
