@@ -8,7 +8,7 @@
  * the earliest record a still-open span was built from.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { SpanAssembler } from './assemble/assembler.js';
+import { SpanAssembler, type RecordInfo } from './assemble/assembler.js';
 import { sensitiveAllowListed } from './assemble/privacy.js';
 import type { Config } from './config/schema.js';
 import { decodeLine } from './decode/decode-line.js';
@@ -16,11 +16,18 @@ import type { DecodeResult } from './decode/log-event.js';
 import { decodeRecord } from './decode/decode-record.js';
 import { ExportQueue } from './export/export-queue.js';
 import { ZipkinSender } from './export/zipkin-sender.js';
-import type { Counters } from './observe/counters.js';
+import { CONVERSION_MEANINGS, EVENT_CATEGORIES, REJECT_RULES, SKIP_MEANINGS } from './decode/reasons.js';
+import type { Conversion, RejectReason, SkipReason } from './decode/log-event.js';
+import { counterNames, type Counters } from './observe/counters.js';
 import { countInputRecords } from './observe/input-counts.js';
 import type { Logger } from './observe/logger.js';
 
 const EXPIRE_EVERY_MS = 1000;
+
+const SKIPPED = counterNames('skipped', Object.keys(SKIP_MEANINGS) as SkipReason[]);
+const REJECTED = counterNames('rejected', Object.keys(REJECT_RULES) as RejectReason[]);
+const CONVERTED = counterNames('converted', Object.keys(CONVERSION_MEANINGS) as Conversion[]);
+const RECORDS = counterNames('records', EVENT_CATEGORIES);
 
 /** A record of a log: its text, and where it lies in its file (follow mode). */
 export interface InputRecord {
@@ -152,32 +159,35 @@ export class Pipeline {
     const c = this.counters;
     const spans: ReadableSpan[] = [];
     c.inc('lines.read', lines.length);
+    // One RecordInfo for the batch: the assembler reads it only during add().
+    const info: RecordInfo = { source: source?.id, offset: undefined, bytes: 0, cutFromBytes: undefined };
     for (const line of lines) {
       const r = this.decode(line);
       if (r === undefined) continue;
       if (r.kind === 'skip') {
-        c.inc(`skipped.${r.reason}`);
+        c.inc(SKIPPED[r.reason]);
         continue;
       }
       if (r.kind === 'reject') {
-        c.inc(`rejected.${r.reason}`);
+        c.inc(REJECTED[r.reason]);
         this.log.warnSummarised('record_rejected', { reason: r.reason, detail: r.detail });
         continue;
       }
-      for (const conv of r.conversions) c.inc(`converted.${conv}`);
+      for (const conv of r.conversions) c.inc(CONVERTED[conv]);
       if (r.rejectedEvents) {
-        for (const e of r.rejectedEvents) c.inc(`rejected.${e.reason}`);
+        for (const e of r.rejectedEvents) c.inc(REJECTED[e.reason]);
       }
-      for (const e of r.events) c.inc(`records.${e.category}`);
-      const done = this.assembler.add(r.events, nowMs, {
-        source: source?.id, offset: line.startOffset, bytes: line.text.length, cutFromBytes: line.cutFromBytes,
-      });
+      for (const e of r.events) c.inc(RECORDS[e.category]);
+      info.offset = line.startOffset;
+      info.bytes = line.text.length;
+      info.cutFromBytes = line.cutFromBytes;
+      const before = spans.length;
+      this.assembler.add(r.events, nowMs, info, spans);
       if (source && line.endOffset !== undefined && line.endOffset <= source.replayUntil) {
         // Re-read after a restart: these spans were delivered before the checkpoint was saved.
-        if (done.length) c.inc('replay.spans_suppressed', done.length);
-        continue;
+        if (spans.length > before) c.inc('replay.spans_suppressed', spans.length - before);
+        spans.length = before;
       }
-      for (const s of done) spans.push(s);
     }
     return spans;
   }

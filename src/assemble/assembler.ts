@@ -23,7 +23,7 @@ import { exceptionAtEnd, tracebackLines, tracebackMessage } from '../decode/trac
 import type { Counters } from '../observe/counters.js';
 import { callTiming, type CallInterval } from './call-timing.js';
 import { HoldQueue, type Hold } from './hold-queue.js';
-import { spanIdFor, traceIdFor } from './ids.js';
+import { spanIdFor, TraceIds, type TraceEntry } from './ids.js';
 import { cut, type LimitOptions } from './limits.js';
 import { toReadableSpan, type SpanData } from './otel-span.js';
 import { createRedactor, redactUrlCredentials, type PrivacyOptions, type Redactor } from './privacy.js';
@@ -114,6 +114,7 @@ export class SpanAssembler {
   private openBytesTotal = 0;
   private seq = 0;
   private record: RecordInfo = { bytes: 0 };
+  private readonly ids = new TraceIds();
 
   constructor(private readonly opts: AssembleOptions, private readonly counters: Counters) {
     this.redactor = createRedactor(opts.privacy);
@@ -135,10 +136,10 @@ export class SpanAssembler {
 
   /**
    * Feeds the events of one record, in log order; returns the spans they
-   * complete (and any pushed out of the store by the bounds).
+   * complete (and any pushed out of the store by the bounds), appended to
+   * `out` when given. `record` is read during the call only.
    */
-  add(events: readonly LogEvent[], nowMs: number, record: RecordInfo = { bytes: 0 }): ReadableSpan[] {
-    const out: ReadableSpan[] = [];
+  add(events: readonly LogEvent[], nowMs: number, record: RecordInfo = { bytes: 0 }, out: ReadableSpan[] = []): ReadableSpan[] {
     this.seq += 1;
     this.record = record;
     for (const e of events) {
@@ -261,7 +262,8 @@ export class SpanAssembler {
     const text = `${level}${e.logger ? ` ${e.logger}` : ''}: ${message}${contextText}`;
     s.annotations.push({
       timeUs: e.timeUs,
-      text: cut(text, this.opts.limits.maxAnnotationLength, () => this.counters.inc('truncated.annotation_text')),
+      text: text.length <= this.opts.limits.maxAnnotationLength ? text
+        : cut(text, this.opts.limits.maxAnnotationLength, () => this.counters.inc('truncated.annotation_text')),
     });
   }
 
@@ -377,11 +379,12 @@ export class SpanAssembler {
 
   private serverSpan(s: OpenServer, end: RequestEndEvent | undefined): SpanData {
     const base = s.base;
-    const { traceId } = this.traceOf(base.requestId);
+    const trace = this.ids.trace(base.requestId);
+    const traceId = trace.traceId;
     const startUs = s.start?.timeUs ?? s.firstUs;
     const endUs = Math.max(end?.timeUs ?? s.lastUs, startUs + 1);
     if (end && end.timeUs < startUs) this.counters.inc('anomaly.end_before_start');
-    const attributes = this.commonTags(base);
+    const attributes = this.commonTags(base, trace);
     const start = s.start;
     if (start?.method) attributes[TAG.httpMethod] = start.method.toUpperCase();
     if (start?.path) attributes[TAG.httpPath] = this.tag(start.path);
@@ -406,6 +409,7 @@ export class SpanAssembler {
     if (s.droppedAnnotations) attributes[TAG.droppedAnnotations] = String(s.droppedAnnotations);
     this.timingTags(attributes, startUs, endUs, s.calls);
     this.tags(attributes); // every value, whatever its source, within maxTagValueLength
+    attributes['service.name'] = base.service; // as written (it names the service, it is not cut)
 
     const rawError = (end && exceptionText(end))
       ?? s.logError
@@ -413,7 +417,7 @@ export class SpanAssembler {
     const error = rawError === undefined ? undefined : redactUrlCredentials(rawError);
     return {
       traceId,
-      spanId: spanIdFor(traceId, base.spanPath, 'server'),
+      spanId: this.ids.serverSpanId(trace, base.spanPath),
       // The caller's CLIENT span for this path; the root span "1" has no caller.
       parentSpanId: base.spanPath === '1' ? undefined : spanIdFor(traceId, base.spanPath, 'client'),
       name: this.spanName(start?.method && start.path ? `${start.method.toUpperCase()} ${start.path}` : start?.path ?? 'request'),
@@ -428,14 +432,15 @@ export class SpanAssembler {
   }
 
   private clientSpan(base: EventBase, start: DependencyStartEvent | undefined, end: DependencyEndEvent | undefined): SpanData {
-    const { traceId } = this.traceOf(base.requestId);
+    const trace = this.ids.trace(base.requestId);
+    const traceId = trace.traceId;
     const callPath = (start ?? end)!.callSpanPath;
     const callee = calleeName(start, end);
     const fn = start?.functionName ?? end?.functionName;
     const startUs = start?.timeUs ?? end!.timeUs;
     const endUs = Math.max(end?.timeUs ?? startUs + 1, startUs + 1);
     if (end && end.timeUs < startUs) this.counters.inc('anomaly.end_before_start');
-    const attributes = this.commonTags(base);
+    const attributes = this.commonTags(base, trace);
     attributes[TAG.spanPath] = callPath;
     attributes[TAG.peerService] = callee;
     if (fn) attributes[TAG.codeFunction] = this.tag(fn);
@@ -446,11 +451,12 @@ export class SpanAssembler {
     }
     if (!start) attributes[TAG.incomplete] = 'missing_start';
     this.tags(attributes);
+    attributes['service.name'] = base.service;
     const failed = end?.exception === true;
     return {
       traceId,
       spanId: spanIdFor(traceId, callPath, 'client'),
-      parentSpanId: spanIdFor(traceId, base.spanPath, 'server'),
+      parentSpanId: this.ids.serverSpanId(trace, base.spanPath),
       // Without a dependency name the callee is the function name: not twice.
       name: this.spanName(fn && (start?.dependencyName ?? end?.dependencyName) ? `${callee} ${fn}` : callee),
       kind: 'CLIENT',
@@ -463,8 +469,7 @@ export class SpanAssembler {
     };
   }
 
-  private commonTags(base: EventBase): Record<string, string> {
-    const { how } = this.traceOf(base.requestId);
+  private commonTags(base: EventBase, { how }: TraceEntry): Record<string, string> {
     const tags: Record<string, string> = {
       [TAG.requestId]: this.tag(base.requestId),
       [TAG.spanPath]: base.spanPath,
@@ -495,20 +500,14 @@ export class SpanAssembler {
     }
   }
 
-  private lastTrace?: { requestId: string; traceId: string; how: ReturnType<typeof traceIdFor>['how'] };
-
-  // Consecutive events nearly always share a request id: remember the last mapping.
-  private traceOf(requestId: string) {
-    if (this.lastTrace?.requestId !== requestId) this.lastTrace = { requestId, ...traceIdFor(requestId) };
-    return this.lastTrace;
-  }
-
   private tag(value: string): string {
+    if (value.length <= this.opts.limits.maxTagValueLength) return value; // nearly always: no closure made
     return cut(value, this.opts.limits.maxTagValueLength, () => this.counters.inc('truncated.tag_value'));
   }
 
   /** Span names are cut like tag values: a runaway path must not swamp Zipkin's UI. */
   private spanName(name: string): string {
+    if (name.length <= this.opts.limits.maxTagValueLength) return name;
     return cut(name, this.opts.limits.maxTagValueLength, () => this.counters.inc('truncated.span_name'));
   }
 

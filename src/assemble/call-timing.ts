@@ -52,14 +52,15 @@ export interface ParallelGroup {
 
 /** Total length of the union of intervals clipped to [fromUs, toUs]. */
 export function unionLengthUs(intervals: readonly Interval[], fromUs: number, toUs: number): number {
-  const clipped = intervals
-    .map((c) => [Math.max(c.startUs, fromUs), Math.min(c.endUs, toUs)] as const)
-    .filter(([s, e]) => e > s)
-    .sort((a, b) => a[0] - b[0]);
+  // Clipping keeps the start order (max(start, fromUs) never decreases with start).
+  const sorted = sortedBy(intervals, byStart);
   let total = 0;
   let curStart = -Infinity;
   let curEnd = -Infinity;
-  for (const [s, e] of clipped) {
+  for (const c of sorted) {
+    const s = Math.max(c.startUs, fromUs);
+    const e = Math.min(c.endUs, toUs);
+    if (e <= s) continue;
     if (s > curEnd) {
       if (curEnd > curStart) total += curEnd - curStart;
       curStart = s;
@@ -90,9 +91,13 @@ export function sequentialRuns<T extends CallInterval>(calls: readonly T[]): Seq
     let run: T[] = [];
     const close = () => {
       if (run.length >= 2) {
-        const durations = run.map((c) => c.endUs - c.startUs);
-        const totalUs = durations.reduce((a, b) => a + b, 0);
-        const longestUs = Math.max(...durations);
+        let totalUs = 0;
+        let longestUs = 0;
+        for (const c of run) {
+          const d = c.endUs - c.startUs;
+          totalUs += d;
+          if (d > longestUs) longestUs = d;
+        }
         runs.push({ callee, count: run.length, totalUs, longestUs, savingUs: totalUs - longestUs, calls: run });
       }
       run = [];
@@ -103,7 +108,7 @@ export function sequentialRuns<T extends CallInterval>(calls: readonly T[]): Seq
     }
     close();
   }
-  return runs.sort((a, b) => b.savingUs - a.savingUs);
+  return sortedBy(runs, (a, b) => b.savingUs - a.savingUs);
 }
 
 /**
@@ -112,7 +117,7 @@ export function sequentialRuns<T extends CallInterval>(calls: readonly T[]): Seq
  * another and fall into separate clusters.
  */
 export function overlapClusters<T extends Interval>(items: readonly T[]): T[][] {
-  const sorted = [...items].sort((a, b) => a.startUs - b.startUs || a.endUs - b.endUs);
+  const sorted = sortedBy(items, byStartThenEnd);
   const clusters: T[][] = [];
   let clusterEnd = -Infinity;
   for (const it of sorted) {
@@ -137,15 +142,44 @@ export function callTiming(startUs: number, endUs: number, calls: readonly CallI
     t.totalUs += c.endUs - c.startUs;
     totals.set(c.callee, t);
   }
+  const parallel: ParallelGroup[] = [];
+  for (const g of overlapClusters(calls)) {
+    if (g.length < 2) continue;
+    let lastEndUs = -Infinity;
+    let sumUs = 0;
+    for (const c of g) {
+      if (c.endUs > lastEndUs) lastEndUs = c.endUs;
+      sumUs += c.endUs - c.startUs;
+    }
+    parallel.push({ callees: g.map((c) => c.callee), wallUs: lastEndUs - g[0]!.startUs, sumUs });
+  }
   return {
     callsUs,
     selfUs: Math.max(0, endUs - startUs - callsUs),
-    callees: [...totals.values()].sort((a, b) => b.totalUs - a.totalUs),
+    callees: sortedBy([...totals.values()], (a, b) => b.totalUs - a.totalUs),
     sequential: sequentialRuns(calls),
-    parallel: overlapClusters(calls).filter((g) => g.length >= 2).map((g) => ({
-      callees: g.map((c) => c.callee),
-      wallUs: Math.max(...g.map((c) => c.endUs)) - g[0]!.startUs,
-      sumUs: g.reduce((a, c) => a + c.endUs - c.startUs, 0),
-    })),
+    parallel,
   };
+}
+
+const byStart = (a: Interval, b: Interval): number => a.startUs - b.startUs;
+const byStartThenEnd = (a: Interval, b: Interval): number => a.startUs - b.startUs || a.endUs - b.endUs;
+
+/** Lists this short are sorted by insertion: Array.prototype.sort allocates scratch space even for two items. */
+const INSERTION_SORT_MAX = 32;
+
+/** A sorted copy, stable, like [...items].sort(compare). */
+function sortedBy<T>(items: readonly T[], compare: (a: T, b: T) => number): T[] {
+  const out = items.slice();
+  if (out.length > INSERTION_SORT_MAX) return out.sort(compare);
+  for (let i = 1; i < out.length; i++) {
+    const x = out[i]!;
+    let j = i - 1;
+    while (j >= 0 && compare(out[j]!, x) > 0) {
+      out[j + 1] = out[j]!;
+      j--;
+    }
+    out[j + 1] = x;
+  }
+  return out;
 }

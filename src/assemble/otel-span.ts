@@ -36,7 +36,7 @@ export function hrTimeFromUs(us: number): HrTime {
 export function toReadableSpan(d: SpanData): ReadableSpan {
   const durationUs = Math.max(1, d.endUs - d.startUs);
   const spanContext = { traceId: d.traceId, spanId: d.spanId, traceFlags: TraceFlags.SAMPLED };
-  const events: TimedEvent[] = d.annotations.map((a) => ({ name: a.text, time: hrTimeFromUs(a.timeUs) }));
+  const events: TimedEvent[] = d.annotations.length === 0 ? [] : d.annotations.map((a) => ({ name: a.text, time: hrTimeFromUs(a.timeUs) }));
   return {
     name: d.name,
     kind: d.kind === 'SERVER' ? SpanKind.SERVER : SpanKind.CLIENT,
@@ -50,7 +50,8 @@ export function toReadableSpan(d: SpanData): ReadableSpan {
     status: d.error !== undefined
       ? { code: SpanStatusCode.ERROR, message: d.error || 'error' }
       : { code: SpanStatusCode.UNSET },
-    attributes: { 'service.name': d.service, ...d.attributes },
+    // The assembler's attributes already carry service.name: used as they are, not copied.
+    attributes: d.attributes['service.name'] === d.service ? d.attributes : { 'service.name': d.service, ...d.attributes },
     links: [],
     events,
     ended: true,

@@ -4,6 +4,8 @@
  * url_args+param, r_status/status, r_exception/exception, ...). Fields of an
  * unexpected type are left out; only a dependency without a usable
  * dependency_span_id rejects the event, since the call cannot be placed.
+ * Each function completes the event it is given (its shared fields and
+ * category already set) in place: one object per event.
  */
 
 import { describeValue } from './describe-value.js';
@@ -12,7 +14,6 @@ import type {
   ApplicationEvent,
   DependencyEndEvent,
   DependencyStartEvent,
-  EventBase,
   Json,
   JsonObject,
   RequestEndEvent,
@@ -22,8 +23,7 @@ import { isJsonObject, reject, type Rejection } from './rejection.js';
 import { isSpanPath } from './span-path.js';
 import { tracebackLines, tracebackMessage } from './traceback.js';
 
-export function requestStartEvent(base: EventBase, context: JsonObject | undefined): RequestStartEvent {
-  const event: RequestStartEvent = { category: 'request_start', ...base };
+export function requestStartEvent(event: RequestStartEvent, context: JsonObject | undefined): RequestStartEvent {
   if (context === undefined) return event;
   if (typeof context.http_method === 'string') event.method = context.http_method;
   // Without any query string: its values (tokens) go only where the query allow-list lets them.
@@ -38,8 +38,7 @@ export function requestStartEvent(base: EventBase, context: JsonObject | undefin
   return event;
 }
 
-export function requestEndEvent(base: EventBase, context: JsonObject | undefined): RequestEndEvent {
-  const event: RequestEndEvent = { category: 'request_end', ...base };
+export function requestEndEvent(event: RequestEndEvent, context: JsonObject | undefined): RequestEndEvent {
   if (context === undefined) return event;
   const status = context.r_status ?? context.status;
   const statusCode = httpStatusCode(status);
@@ -65,10 +64,10 @@ export function requestEndEvent(base: EventBase, context: JsonObject | undefined
   return event;
 }
 
-export function dependencyStartEvent(base: EventBase, context: JsonObject | undefined): DependencyStartEvent | Rejection {
+export function dependencyStartEvent(event: DependencyStartEvent, context: JsonObject | undefined): DependencyStartEvent | Rejection {
   const callSpanPath = readCallSpanPath(context);
   if (typeof callSpanPath !== 'string') return callSpanPath;
-  const event: DependencyStartEvent = { category: 'dependency_start', ...base, callSpanPath };
+  event.callSpanPath = callSpanPath;
   const ctx = context as JsonObject;
   if (typeof ctx.dependency_name === 'string') event.dependencyName = ctx.dependency_name;
   if (typeof ctx.function_name === 'string') event.functionName = ctx.function_name;
@@ -77,10 +76,10 @@ export function dependencyStartEvent(base: EventBase, context: JsonObject | unde
   return event;
 }
 
-export function dependencyEndEvent(base: EventBase, context: JsonObject | undefined): DependencyEndEvent | Rejection {
+export function dependencyEndEvent(event: DependencyEndEvent, context: JsonObject | undefined): DependencyEndEvent | Rejection {
   const callSpanPath = readCallSpanPath(context);
   if (typeof callSpanPath !== 'string') return callSpanPath;
-  const event: DependencyEndEvent = { category: 'dependency_end', ...base, callSpanPath };
+  event.callSpanPath = callSpanPath;
   const ctx = context as JsonObject;
   if (typeof ctx.exception === 'boolean') event.exception = ctx.exception;
   if (typeof ctx.response === 'string') event.response = ctx.response;
@@ -90,12 +89,8 @@ export function dependencyEndEvent(base: EventBase, context: JsonObject | undefi
 }
 
 /** A message that is not a string (or absent) is recorded as null. */
-export function applicationEvent(base: EventBase, context: JsonObject | undefined, message: unknown): ApplicationEvent {
-  const event: ApplicationEvent = {
-    category: 'application',
-    ...base,
-    message: typeof message === 'string' ? message : null,
-  };
+export function applicationEvent(event: ApplicationEvent, context: JsonObject | undefined, message: unknown): ApplicationEvent {
+  event.message = typeof message === 'string' ? message : null;
   if (context !== undefined) event.context = context;
   return event;
 }

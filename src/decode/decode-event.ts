@@ -13,7 +13,7 @@ import {
   requestStartEvent,
 } from './context-fields.js';
 import { describeValue } from './describe-value.js';
-import type { Category, Conversion, EventBase, JsonObject, LogEvent } from './log-event.js';
+import type { Category, Conversion, JsonObject, LogEvent } from './log-event.js';
 import type { LineFields } from './line-fields.js';
 import { isJsonObject, isRejection, reject, type Rejection } from './rejection.js';
 import { toTimeUs } from './timestamp.js';
@@ -51,24 +51,25 @@ export function decodeEvent(
     return reject('invalid_context', `${category} context is ${describeValue(rawContext)}, not an object`);
   }
 
-  const base: EventBase = { requestId: line.requestId, spanPath: line.spanPath, service: line.service, timeUs: time.timeUs };
+  // The event is built in place: its category's fields are added to this object.
+  const event = { category, requestId: line.requestId, spanPath: line.spanPath, service: line.service, timeUs: time.timeUs } as LogEvent;
   const level = typeof source.levelname === 'string' ? source.levelname : line.level;
-  if (level !== undefined) base.level = level;
+  if (level !== undefined) event.level = level;
   const logger = typeof source.name === 'string' ? source.name : line.logger;
-  if (logger !== undefined) base.logger = logger;
-  if (line.environment !== undefined) base.environment = line.environment;
+  if (logger !== undefined) event.logger = logger;
+  if (line.environment !== undefined) event.environment = line.environment;
 
-  let event: LogEvent | Rejection;
-  switch (category) {
-    case 'request_start': event = requestStartEvent(base, context); break;
-    case 'request_end': event = requestEndEvent(base, context); break;
-    case 'dependency_start': event = dependencyStartEvent(base, context); break;
-    case 'dependency_end': event = dependencyEndEvent(base, context); break;
-    case 'application': event = applicationEvent(base, context, source.message); break;
+  let result: LogEvent | Rejection;
+  switch (event.category) {
+    case 'request_start': result = requestStartEvent(event, context); break;
+    case 'request_end': result = requestEndEvent(event, context); break;
+    case 'dependency_start': result = dependencyStartEvent(event, context); break;
+    case 'dependency_end': result = dependencyEndEvent(event, context); break;
+    case 'application': result = applicationEvent(event, context, source.message); break;
   }
-  if (isRejection(event)) return event;
+  if (isRejection(result)) return result;
   if (time.fromString) conversions.push('timestamp_from_string');
   if (time.unit === 'ms') conversions.push('timestamp_from_milliseconds');
   else if (time.unit === 'us') conversions.push('timestamp_from_microseconds');
-  return event;
+  return result;
 }

@@ -1,8 +1,10 @@
 /**
- * The bounded buffer between span assembly and Zipkin: spans in, batches out,
- * one batch in flight at a time so delivery keeps the order spans were made in.
+ * The bounded buffer between span assembly and Zipkin: spans in, batches out.
+ * Up to MAX_POSTS_IN_FLIGHT batches are sent at once (the reader need not
+ * wait for each answer), but they settle in the order they were made.
  * Each enqueue may carry an `ack`, called once every span before it has been
- * accepted by Zipkin (or deliberately set aside): checkpoints hang off it.
+ * accepted by Zipkin (or deliberately set aside): checkpoints hang off it, so
+ * acks are called in order, whatever order Zipkin answers in.
  * After a batch fails for good (a shutdown deadline), no later ack is called:
  * a checkpoint must never move past spans that were not delivered.
  * When the queue holds `maxQueuedSpans`, `hasRoom()` turns false and the reader
@@ -11,6 +13,12 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Counters } from '../observe/counters.js';
 import type { SendOutcome, ZipkinSender } from './zipkin-sender.js';
+
+/**
+ * Batches sent before the first is answered. One would leave the reader idle
+ * during every round trip; more than a few only holds more spans in memory.
+ */
+export const MAX_POSTS_IN_FLIGHT = 4;
 
 export interface ExportQueueOptions {
   /** Most spans in one POST. */
@@ -24,11 +32,24 @@ export interface ExportQueueOptions {
 type Item = ReadableSpan | Ack;
 class Ack { constructor(readonly fn: () => void) {} }
 
+/** A batch sent and not yet settled, with the acks that follow its spans. */
+interface InFlight {
+  spans: number;
+  acks: Ack[];
+  outcome?: SendOutcome;
+  settled: Promise<void>;
+}
+
+/** The part of ZipkinSender the queue uses. */
+export type BatchSender = Pick<ZipkinSender, 'sendBatch'>;
+
 export class ExportQueue {
   private items: Item[] = [];
   private head = 0;
+  /** Spans not yet delivered: waiting, or in a batch in flight. */
   private queued = 0;
-  private sending?: Promise<void>;
+  private inFlightSpans = 0;
+  private readonly inFlight: InFlight[] = [];
   private timer?: NodeJS.Timeout;
   private roomWaiters: (() => void)[] = [];
   private giveUp: () => boolean = () => false;
@@ -37,8 +58,8 @@ export class ExportQueue {
   /** Sees every span as it is queued (the request metrics hook). */
   onEnqueue?: (spans: readonly ReadableSpan[]) => void;
 
-  constructor(private readonly sender: ZipkinSender, private readonly opts: ExportQueueOptions,
-              private readonly counters: Counters) {}
+  constructor(private readonly sender: BatchSender, private readonly opts: ExportQueueOptions,
+              private readonly counters: Counters, private readonly maxInFlight = MAX_POSTS_IN_FLIGHT) {}
 
   get queuedSpans(): number {
     return this.queued;
@@ -60,7 +81,7 @@ export class ExportQueue {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => { void this.pump(); }, this.opts.flushIntervalMs);
+    this.timer ??= setInterval(() => this.pump(true), this.opts.flushIntervalMs);
     this.timer.unref();
   }
 
@@ -70,16 +91,23 @@ export class ExportQueue {
     this.queued += spans.length;
     if (ack) this.items.push(new Ack(ack));
     this.counters.inc('export.spans_queued', spans.length);
-    if (this.queued >= this.opts.batchMaxSpans) void this.pump();
-    else if (this.queued === 0) this.releaseLeadingAcks();
+    this.pump(false);
+  }
+
+  /** Sends what waits now, as far as the room in flight allows, without waiting for a full batch or the flush tick. */
+  sendWaiting(): void {
+    this.pump(true);
   }
 
   /** Sends everything queued so far and resolves when it is delivered or given up. */
   async flush(): Promise<void> {
-    while (this.queued > 0 || this.sending) {
-      await (this.sending ?? this.pump());
+    for (;;) {
+      this.pump(true);
+      const first = this.inFlight[0];
+      if (!first) break;
+      await first.settled;
     }
-    this.releaseLeadingAcks();
+    this.takeLeadingAcks();
   }
 
   async close(): Promise<void> {
@@ -88,20 +116,18 @@ export class ExportQueue {
     await this.flush();
   }
 
-  private pump(): Promise<void> {
-    if (this.sending || this.queued === 0) {
-      this.releaseLeadingAcks();
-      return this.sending ?? Promise.resolve();
+  /** Starts batches while there is room in flight: full ones only, or (`partial`) whatever waits. */
+  private pump(partial: boolean): void {
+    for (;;) {
+      this.takeLeadingAcks();
+      const waiting = this.queued - this.inFlightSpans;
+      if (waiting === 0 || this.inFlight.length >= this.maxInFlight) return;
+      if (!partial && waiting < this.opts.batchMaxSpans) return;
+      this.startBatch();
     }
-    this.sending = this.sendNext().finally(() => {
-      this.sending = undefined;
-      if (this.queued >= this.opts.batchMaxSpans) void this.pump();
-    });
-    return this.sending;
   }
 
-  private async sendNext(): Promise<void> {
-    this.releaseLeadingAcks();
+  private startBatch(): void {
     const batch: ReadableSpan[] = [];
     const acks: Ack[] = [];
     let i = this.head;
@@ -112,24 +138,48 @@ export class ExportQueue {
     }
     // Acks right after the batch's last span are covered by it too.
     while (i < this.items.length && this.items[i] instanceof Ack) acks.push(this.items[i++] as Ack);
-    const outcome = await this.sender.sendBatch(batch, this.giveUp);
-    this.totals.delivered += outcome.delivered;
-    this.totals.setAside += outcome.setAside;
-    this.totals.failed += outcome.failed;
     this.head = i;
-    this.queued -= batch.length;
     this.compact();
-    // A span that failed for good is counted as dropped and logged by the sender;
-    // its line is not acknowledged, so a checkpoint never moves past it.
-    if (outcome.failed > 0) this.acksBlocked = true;
-    if (!this.acksBlocked) for (const a of acks) a.fn();
-    this.wakeRoomWaiters();
+    this.inFlightSpans += batch.length;
+    const entry: InFlight = { spans: batch.length, acks, settled: Promise.resolve() };
+    entry.settled = this.sender.sendBatch(batch, this.giveUp).then(
+      (outcome) => { entry.outcome = outcome; },
+      // Not expected (the sender reports failures as outcomes); if it happens,
+      // the batch counts as lost and, like any loss, stops the checkpoints.
+      () => {
+        this.counters.inc('dropped.export_failed', batch.length);
+        entry.outcome = { delivered: 0, setAside: 0, failed: batch.length };
+      },
+    ).then(() => this.settle());
+    this.inFlight.push(entry);
   }
 
-  private releaseLeadingAcks(): void {
+  /** Batches settle in the order they were sent: a later answer waits for the earlier ones. */
+  private settle(): void {
+    while (this.inFlight[0]?.outcome) {
+      const b = this.inFlight.shift()!;
+      const outcome = b.outcome!;
+      this.totals.delivered += outcome.delivered;
+      this.totals.setAside += outcome.setAside;
+      this.totals.failed += outcome.failed;
+      this.queued -= b.spans;
+      this.inFlightSpans -= b.spans;
+      // A span that failed for good is counted as dropped and logged by the sender;
+      // its line is not acknowledged, so a checkpoint never moves past it.
+      if (outcome.failed > 0) this.acksBlocked = true;
+      if (!this.acksBlocked) for (const a of b.acks) a.fn();
+    }
+    this.wakeRoomWaiters();
+    this.pump(false);
+  }
+
+  /** Acks with no span before them: due once every batch in flight is delivered. */
+  private takeLeadingAcks(): void {
     while (this.head < this.items.length && this.items[this.head] instanceof Ack) {
       const ack = this.items[this.head++] as Ack;
-      if (!this.acksBlocked) ack.fn();
+      const last = this.inFlight[this.inFlight.length - 1];
+      if (last) last.acks.push(ack);
+      else if (!this.acksBlocked) ack.fn();
     }
     this.compact();
   }

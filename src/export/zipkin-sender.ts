@@ -53,7 +53,8 @@ const SPAN_REFUSALS = new Set([400, 413]);
 export class ZipkinSender {
   private readonly send: (spans: unknown[], done: (r: { code: number; error?: Error }) => void) => void;
   private stopped = false;
-  private wake?: () => void;
+  /** Retry waits in progress (one per batch in flight). */
+  private readonly wakers = new Set<() => void>();
   lastError?: string;
   lastSuccessAtMs?: number;
   /** Called around every POST, with its duration and outcome (metrics hook). */
@@ -66,7 +67,7 @@ export class ZipkinSender {
   /** Stops retry waits at once (shutdown); pending sends resolve with what they got. */
   stop(): void {
     this.stopped = true;
-    this.wake?.();
+    for (const wake of [...this.wakers]) wake();
   }
 
   async sendBatch(spans: readonly ReadableSpan[], giveUp: () => boolean): Promise<SendOutcome> {
@@ -175,8 +176,13 @@ export class ZipkinSender {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.wake = () => { clearTimeout(t); resolve(); };
+      const wake = () => {
+        clearTimeout(t);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const t = setTimeout(wake, ms);
+      this.wakers.add(wake);
     });
   }
 }

@@ -24,39 +24,62 @@ export interface ZipkinSpanOptions {
 }
 
 export function toZipkin(span: ReadableSpan, opts: ZipkinSpanOptions): ZipkinSpan {
-  const service = String(span.attributes['service.name'] ?? 'unknown');
-  const z: ZipkinSpan = toZipkinSpan(span, service, STATUS_CODE_TAG, ERROR_TAG);
+  const service = span.attributes['service.name'];
+  const z: ZipkinSpan = toZipkinSpan(span, typeof service === 'string' ? service : String(service ?? 'unknown'), STATUS_CODE_TAG, ERROR_TAG);
   // service.name already is localEndpoint.serviceName; as a tag it is noise.
-  delete z.tags['service.name'];
-  if (opts.localIp) z.localEndpoint = { ...z.localEndpoint, [opts.localIp.includes(':') ? 'ipv6' : 'ipv4']: opts.localIp };
+  // Set to undefined, not deleted: JSON.stringify leaves it out either way,
+  // and `delete` would turn every span's tags into a slow dictionary object.
+  (z.tags as Record<string, string | undefined>)['service.name'] = undefined;
+  // The transform made this endpoint for this span alone: completed in place.
+  if (opts.localIp) {
+    if (opts.localIp.includes(':')) (z.localEndpoint as { ipv6?: string }).ipv6 = opts.localIp; // the stock type has no ipv6
+    else z.localEndpoint.ipv4 = opts.localIp;
+  }
   const peer = z.tags[TAG.peerService];
   if (z.kind === 'CLIENT' && typeof peer === 'string' && peer) z.remoteEndpoint = { serviceName: peer };
   return z;
 }
 
-const HEX16 = /^[0-9a-f]{16}$/;
-const HEX16_OR_32 = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/;
-const ZEROS = /^0+$/;
-
 /**
  * Why Zipkin would refuse this span (it refuses the whole POST for one bad
- * span), or undefined when it is fine.
+ * span), or undefined when it is fine. Called for every span: loops, not
+ * regular expressions and entry arrays.
  */
 export function zipkinSpanProblem(z: ZipkinSpan): string | undefined {
-  if (!HEX16_OR_32.test(z.traceId)) return 'traceId is not 16 or 32 lowercase hex';
-  if (ZEROS.test(z.traceId)) return 'traceId is all zeros';
-  if (!HEX16.test(z.id)) return 'id is not 16 lowercase hex';
-  if (ZEROS.test(z.id)) return 'id is all zeros';
-  if (z.parentId !== undefined && !HEX16.test(z.parentId)) return 'parentId is not 16 lowercase hex';
+  const t = z.traceId;
+  if (typeof t !== 'string' || (t.length !== 16 && t.length !== 32) || !isLowerHex(t)) return 'traceId is not 16 or 32 lowercase hex';
+  if (isZeros(t)) return 'traceId is all zeros';
+  if (typeof z.id !== 'string' || z.id.length !== 16 || !isLowerHex(z.id)) return 'id is not 16 lowercase hex';
+  if (isZeros(z.id)) return 'id is all zeros';
+  if (z.parentId !== undefined && (typeof z.parentId !== 'string' || z.parentId.length !== 16 || !isLowerHex(z.parentId))) return 'parentId is not 16 lowercase hex';
   if (!Number.isSafeInteger(z.timestamp) || z.timestamp <= 0) return 'timestamp is not a positive whole number of microseconds';
   if (!Number.isSafeInteger(z.duration) || z.duration < 1) return 'duration is not a whole number of microseconds >= 1';
-  for (const [k, v] of Object.entries(z.tags)) {
-    if (typeof v !== 'string') return `tag ${k} is not a string`;
+  const tags = z.tags as Record<string, unknown>;
+  for (const k in tags) {
+    const v = tags[k];
+    // undefined: a tag left out of the JSON (service.name, above).
+    if (typeof v !== 'string' && v !== undefined) return `tag ${k} is not a string`;
   }
-  for (const a of z.annotations ?? []) {
-    if (!Number.isSafeInteger(a.timestamp) || a.timestamp <= 0) return 'annotation timestamp is not a whole number of microseconds';
+  if (z.annotations) {
+    for (const a of z.annotations) {
+      if (!Number.isSafeInteger(a.timestamp) || a.timestamp <= 0) return 'annotation timestamp is not a whole number of microseconds';
+    }
   }
   return undefined;
+}
+
+/** 0-9 and a-f only. */
+function isLowerHex(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
+function isZeros(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 0x30) return false;
+  return true;
 }
 
 /**
@@ -77,7 +100,11 @@ const ANNOTATION_JSON_OVERHEAD_BYTES = 45;
 export function approxJsonBytes(z: ZipkinSpan): number {
   let n = SPAN_JSON_OVERHEAD_BYTES + (z.name?.length ?? 0)
     + (z.localEndpoint?.serviceName?.length ?? 0) + (z.remoteEndpoint?.serviceName?.length ?? 0);
-  for (const k in z.tags) n += k.length + String(z.tags[k]).length + 6;
+  const tags = z.tags as Record<string, string | undefined>;
+  for (const k in tags) {
+    const v = tags[k];
+    if (v !== undefined) n += k.length + v.length + 6;
+  }
   if (z.annotations) for (const a of z.annotations) n += a.value.length + ANNOTATION_JSON_OVERHEAD_BYTES;
   return n;
 }

@@ -23,6 +23,11 @@ const FLUSH_BYTES = 64 * 1024;
 const waiting = new Set<LineOutput>();
 let exitHandlerInstalled = false;
 
+/** What an app-supplied context that JSON cannot hold (circular, BigInt) is written as. */
+export function unserializableContext(err: unknown): { unserializable_context: string } {
+  return { unserializable_context: errorText(err) };
+}
+
 export class LineOutput {
   readonly stats: OutputStats = { linesWritten: 0, linesDropped: 0 };
   private pending: string[] = [];
@@ -33,18 +38,30 @@ export class LineOutput {
   constructor(private readonly output: NodeJS.WritableStream) {}
 
   write(record: { context?: unknown; [field: string]: unknown }): void {
-    const buffered = (this.output as { writableLength?: number }).writableLength ?? 0;
-    if (buffered + this.pendingBytes > MAX_BUFFERED_OUTPUT_BYTES) {
-      this.stats.linesDropped += 1;
-      return;
-    }
+    if (this.backedUp()) return;
     let line: string;
     try {
       line = JSON.stringify(record);
     } catch (err) {
       // A circular or BigInt value in an app-supplied context must not cost the line.
-      line = JSON.stringify({ ...record, context: { unserializable_context: errorText(err) } });
+      line = JSON.stringify({ ...record, context: unserializableContext(err) });
     }
+    this.add(line);
+  }
+
+  /** A line already serialised (one JSON object, no line break). */
+  writeLine(line: string): void {
+    if (!this.backedUp()) this.add(line);
+  }
+
+  private backedUp(): boolean {
+    const buffered = (this.output as { writableLength?: number }).writableLength ?? 0;
+    if (buffered + this.pendingBytes <= MAX_BUFFERED_OUTPUT_BYTES) return false;
+    this.stats.linesDropped += 1;
+    return true;
+  }
+
+  private add(line: string): void {
     this.pending.push(line, '\n');
     this.pendingBytes += line.length + 1;
     this.stats.linesWritten += 1;

@@ -6,6 +6,14 @@
  * /metrics reads these by name at scrape time (observe/self-metrics.ts), so
  * counting stays a Map update on the hot path.
  */
+/**
+ * The names "<group>.<key>" of a group, made once: a name built per event
+ * (`skipped.${reason}`) is a new string to hash on every increment.
+ */
+export function counterNames<K extends string>(group: string, keys: readonly K[]): Readonly<Record<K, string>> {
+  return Object.fromEntries(keys.map((k) => [k, `${group}.${k}`])) as Record<K, string>;
+}
+
 export class Counters {
   private readonly values = new Map<string, number>();
   private listener?: (name: string, by: number) => void;

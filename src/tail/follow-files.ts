@@ -111,7 +111,12 @@ export class FollowFiles {
         if (this.stopping) break;
         if (await this.step(slot)) busy = true;
       }
-      if (!busy && !this.stopping) await this.sleep(this.opts.pollIntervalMs);
+      if (!busy && !this.stopping) {
+        // Every file is read to its end: what was read goes to Zipkin now, not
+        // at the next flush tick (a partial batch), then wait for more.
+        this.ctx.pipeline.queue.sendWaiting();
+        await this.sleep(this.opts.pollIntervalMs);
+      }
     }
   }
 

@@ -15,6 +15,9 @@ export interface FramedLine {
   cutFromBytes?: number;
 }
 
+/** One line: `buf[start, end)`, at [startOffset, endOffset) in the file; cutFromBytes as in FramedLine. */
+export type OnLine = (buf: Buffer, start: number, end: number, startOffset: number, endOffset: number, cutFromBytes: number | undefined) => void;
+
 export class LineFramer {
   private parts: Buffer[] = [];
   private partsBytes = 0;
@@ -43,17 +46,39 @@ export class LineFramer {
   }
 
   push(chunk: Buffer, out: FramedLine[] = []): FramedLine[] {
+    this.pushEach(chunk, (buf, start, end, startOffset, endOffset, cutFromBytes) => {
+      const line: FramedLine = { bytes: start === 0 && end === buf.length ? buf : buf.subarray(start, end), startOffset, endOffset };
+      if (cutFromBytes !== undefined) line.cutFromBytes = cutFromBytes;
+      out.push(line);
+    });
+    return out;
+  }
+
+  /**
+   * Like push, without a FramedLine per line: each line is `buf[start, end)`,
+   * valid only during the call. A line that lies whole in this chunk (the
+   * common case) is passed as a range of the chunk itself, with no copy.
+   */
+  pushEach(chunk: Buffer, onLine: OnLine): void {
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(10, start);
       if (nl === -1) break;
-      this.take(chunk, start, nl, false);
-      out.push(this.finish(this.consumed + nl + 1));
+      const endOffset = this.consumed + nl + 1;
+      if (this.partsBytes === 0 && this.droppedBytes === 0 && nl - start <= this.maxLineBytes) {
+        const end = nl > start && chunk[nl - 1] === 13 ? nl - 1 : nl;
+        const startOffset = this.lineStart;
+        this.lineStart = endOffset;
+        onLine(chunk, start, end, startOffset, endOffset, undefined);
+      } else {
+        this.take(chunk, start, nl, false);
+        const line = this.finish(endOffset);
+        onLine(line.bytes, 0, line.bytes.length, line.startOffset, line.endOffset, line.cutFromBytes);
+      }
       start = nl + 1;
     }
     if (start < chunk.length) this.take(chunk, start, chunk.length, true);
     this.consumed += chunk.length;
-    return out;
   }
 
   /** End of input: an unterminated last line is still a line. */

@@ -10,10 +10,10 @@
  * of partial pieces starts before it.
  */
 import type { Counters } from '../observe/counters.js';
-import { parseCriLine } from './formats/cri.js';
+import { parseCriLine, readCriPrefix, type CriFields } from './formats/cri.js';
 import { parseDockerLine } from './formats/docker.js';
 import type { LogFormat, Piece } from './formats/piece.js';
-import { LineFramer, type FramedLine } from './line-framer.js';
+import { LineFramer, type OnLine } from './line-framer.js';
 import { RecordJoiner, type LogRecord } from './record-joiner.js';
 
 export type FormatSetting = 'auto' | LogFormat;
@@ -32,6 +32,11 @@ export class RecordDecoder {
   private readonly framer: LineFramer;
   private readonly joiner: RecordJoiner;
   private fmt?: LogFormat;
+  private readonly cri: CriFields = { stream: 'stdout', partial: false, contentStart: 0 };
+  private out: LogRecord[] = [];
+  private nowMs = 0;
+  private readonly onLine: OnLine = (buf, start, end, startOffset, endOffset, cutFromBytes) =>
+    this.line(buf, start, end, startOffset, endOffset, cutFromBytes);
 
   constructor(private readonly opts: RecordDecoderOptions) {
     this.framer = new LineFramer(opts.maxRecordBytes + LINE_OVERHEAD_BYTES, opts.startOffset ?? 0);
@@ -66,9 +71,10 @@ export class RecordDecoder {
   }
 
   push(chunk: Buffer, nowMs: number): LogRecord[] {
-    const out: LogRecord[] = [];
-    for (const line of this.framer.push(chunk)) this.line(line, nowMs, out);
-    return out;
+    this.out = [];
+    this.nowMs = nowMs;
+    this.framer.pushEach(chunk, this.onLine);
+    return this.out;
   }
 
   /** Ends chains whose final piece has not come within `afterMs`. */
@@ -80,37 +86,56 @@ export class RecordDecoder {
 
   /** End of input: the unterminated last line and every open chain become records. */
   end(nowMs: number): LogRecord[] {
-    const out: LogRecord[] = [];
-    for (const line of this.framer.end()) this.line(line, nowMs, out);
+    this.out = [];
+    this.nowMs = nowMs;
+    for (const l of this.framer.end()) this.line(l.bytes, 0, l.bytes.length, l.startOffset, l.endOffset, l.cutFromBytes);
+    const out = this.out;
     const rest = this.joiner.end();
     if (rest.length) this.opts.counters?.inc('truncated.partial_chain_flushed', rest.length);
     out.push(...rest);
     return out;
   }
 
-  private line(line: FramedLine, nowMs: number, out: LogRecord[]): void {
-    const dropped = line.cutFromBytes === undefined ? 0 : line.cutFromBytes - line.bytes.length;
+  /** One line `buf[start, end)`: a whole record in one piece goes out at once; other pieces go to the joiner. */
+  private line(buf: Buffer, start: number, end: number, startOffset: number, endOffset: number, cutFromBytes: number | undefined): void {
+    const dropped = cutFromBytes === undefined ? 0 : cutFromBytes - (end - start);
     if (this.fmt === undefined) {
-      if (line.bytes.length === 0) return this.plain(line, dropped, nowMs, out);
-      this.fmt = detect(line.bytes);
+      if (end === start) return this.plain(buf, start, end, startOffset, endOffset, dropped);
+      this.fmt = detect(buf.subarray(start, end));
     }
+    if (this.fmt === 'plain') return this.plain(buf, start, end, startOffset, endOffset, dropped);
     let piece: Piece | undefined;
     if (this.fmt === 'cri') {
-      piece = parseCriLine(line.bytes, dropped);
-      if (!piece) this.opts.counters?.inc('converted.malformed_cri_line');
-    } else if (this.fmt === 'docker') {
+      const f = this.cri;
+      if (readCriPrefix(buf, start, end, f)) {
+        if (!f.partial && dropped === 0 && end - f.contentStart <= this.opts.maxRecordBytes && !this.joiner.isOpen(f.stream)) {
+          // The common case: a whole record on one line, decoded straight from the read buffer.
+          this.out.push({ text: buf.toString('utf8', f.contentStart, end), startOffset, endOffset });
+          return;
+        }
+        piece = { stream: f.stream, partial: f.partial, content: buf.subarray(f.contentStart, end) };
+        if (dropped > 0) piece.droppedBytes = dropped;
+      } else {
+        this.opts.counters?.inc('converted.malformed_cri_line');
+      }
+    } else {
       // A Docker line cut at the limit is no longer JSON: its record is counted as cut.
-      piece = dropped > 0 ? { stream: 'stdout', partial: false, content: Buffer.alloc(0), droppedBytes: line.cutFromBytes! } : parseDockerLine(line.bytes);
+      piece = dropped > 0 ? { stream: 'stdout', partial: false, content: Buffer.alloc(0), droppedBytes: cutFromBytes! } : parseDockerLine(buf.subarray(start, end));
       if (!piece) this.opts.counters?.inc('converted.malformed_docker_line');
     }
-    if (!piece) return this.plain(line, dropped, nowMs, out);
-    this.joiner.add(piece, line.startOffset, line.endOffset, nowMs, out);
+    if (!piece) return this.plain(buf, start, end, startOffset, endOffset, dropped);
+    this.joiner.add(piece, startOffset, endOffset, this.nowMs, this.out);
   }
 
-  private plain(line: FramedLine, dropped: number, nowMs: number, out: LogRecord[]): void {
-    const piece: Piece = { stream: 'plain', partial: false, content: line.bytes };
+  private plain(buf: Buffer, start: number, end: number, startOffset: number, endOffset: number, dropped: number): void {
+    if (dropped === 0 && end - start <= this.opts.maxRecordBytes) {
+      // Plain lines are never pieces of a longer record: no joining needed.
+      this.out.push({ text: buf.toString('utf8', start, end), startOffset, endOffset });
+      return;
+    }
+    const piece: Piece = { stream: 'plain', partial: false, content: buf.subarray(start, end) };
     if (dropped > 0) piece.droppedBytes = dropped;
-    this.joiner.add(piece, line.startOffset, line.endOffset, nowMs, out);
+    this.joiner.add(piece, startOffset, endOffset, this.nowMs, this.out);
   }
 }
 

@@ -44,6 +44,11 @@ export class RecordJoiner {
     return min;
   }
 
+  /** A chain of this stream waits for its final piece. */
+  isOpen(stream: string): boolean {
+    return this.chains.has(stream);
+  }
+
   get pendingBytes(): number {
     let n = 0;
     for (const c of this.chains.values()) n += c.bytes;

@@ -4,7 +4,7 @@
 //
 //   node test/bench/generate-logs.mjs --lines 400000 --out DIR
 //     -> DIR/plain.ndjson, DIR/cri.log (the same lines CRI-wrapped), and a
-//        JSON line on stdout: lines, requests, bytes, expected spans.
+//        JSON line on stdout: lines, requests, bytes, expected spans, sizes.
 //
 // Library: generateRequest(rng, startSec) gives one request's lines; the
 // steady-state writer uses it too.
@@ -42,11 +42,15 @@ const FUNCS = ['_make_request', 'get', 'multi_get', 'query', 'check'];
 const env = (rng) => ({ datacenter: 'dc-east', hostname: `node-${rng.hex(4)}`, name: 'prod' });
 
 /**
- * One request as log lines (strings, no newline) with their times.
- * Flat: request_start, application, 2 × (dependency_start, dependency_end),
- * application, request_end = 8 lines and 3 spans. Aggregated: one line with
- * the same 7 events (and the flat application line before it) = 2 lines,
- * 3 spans.
+ * One request as log lines (strings, no newline) with their times; the line
+ * that carries the request_end has `endOf: requestId` (the steady-state
+ * writer times it).
+ * Flat: request_start, application, 2 or 3 × (dependency_start,
+ * dependency_end), application, request_end = 8 or 10 lines, 3 or 4 spans.
+ * Aggregated: the two application lines flat, as they are logged, then one
+ * aggregated line with request_start (without headers, full URL and query
+ * arguments, as the aggregating loggers write it), one call and request_end = 3 lines, 2 spans.
+ * Every request line is 300-1,000 bytes.
  */
 export function generateRequest(rng, startSec, { aggregated = false, requestId = rng.hex(32) } = {}) {
   const service = rng.pick(SERVICES);
@@ -64,7 +68,8 @@ export function generateRequest(rng, startSec, { aggregated = false, requestId =
   });
   ev('application', 0.0004, undefined, { levelname: 'INFO', message: `resolved user ${rng.int(100000)} for ${path}` });
   let t = 0.001;
-  for (let i = 1; i <= 2; i++) {
+  const calls = aggregated ? 1 : 2 + rng.int(2);
+  for (let i = 1; i <= calls; i++) {
     const callee = rng.pick(CALLEES);
     const d = 0.001 + rng.float() * 0.02;
     ev('dependency_start', t, { dependency_span_id: `${spanPath}.${i}`, dependency_name: callee, function_name: rng.pick(FUNCS), args: ['GET', `/${callee}/${rng.int(10000)}`], kwargs: { timeout: 2 } });
@@ -78,20 +83,24 @@ export function generateRequest(rng, startSec, { aggregated = false, requestId =
     r_body: '', r_exception: failed ? { msg: 'upstream unavailable', traceback: null } : { msg: null, traceback: null },
   });
   const endSec = t0 + t + 0.0005;
+  const spans = 1 + calls;
   const flatLine = (e) => JSON.stringify({
     ...base, levelname: e.levelname ?? 'INFO', name: e.category === 'application' ? `${service}.app` : 'app.tracking',
     message: e.message ?? (e.category === 'request_start' ? 'starting request' : null),
     human_timestamp: '2026-12-03 12:00:00', timestamp: e.timestamp, category: e.category, ...(e.context ? { context: e.context } : {}),
   });
-  if (!aggregated) return { lines: events.map((e) => ({ timeSec: e.timestamp, text: flatLine(e) })), spans: 3, endSec, requestId };
-  const [firstApp] = events.filter((e) => e.category === 'application');
-  const inner = events.filter((e) => e !== firstApp).map((e) => ({ category: e.category, timestamp: e.timestamp, context: e.context ?? {} }));
+  const line = (e, text) => (e.category === 'request_end' ? { timeSec: e.timestamp, text, endOf: requestId } : { timeSec: e.timestamp, text });
+  if (!aggregated) return { lines: events.map((e) => line(e, flatLine(e))), spans, endSec, requestId };
+  const apps = events.filter((e) => e.category === 'application');
+  const short = ({ headers, url_full, url_args, r_headers, ...rest }) => rest;
+  const inner = events.filter((e) => e.category !== 'application')
+    .map((e) => ({ category: e.category, timestamp: e.timestamp, context: short(e.context) }));
   return {
     lines: [
-      { timeSec: firstApp.timestamp, text: flatLine(firstApp) },
-      { timeSec: endSec, text: JSON.stringify({ ...base, levelname: 'INFO', name: 'app.tracking', message: 'completed request', timestamp: endSec, category: 'aggregated', context: { events: inner } }) },
+      ...apps.map((e) => line(e, flatLine(e))),
+      { timeSec: endSec, endOf: requestId, text: JSON.stringify({ ...base, levelname: 'INFO', name: 'app.tracking', message: 'completed request', timestamp: endSec, category: 'aggregated', context: { events: inner } }) },
     ],
-    spans: 3,
+    spans,
     endSec,
     requestId,
   };
@@ -113,7 +122,7 @@ export function criPrefix(timeSec) {
 }
 
 /** Interleaves requests ~16 at a time, in time order, until `lines` lines. */
-export function* generateLines(totalLines, { seed, startSec = 1764760000, aggregatedShare = 0.3, noiseShare = 0.02 } = {}) {
+export function* generateLines(totalLines, { seed, startSec = 1764760000, aggregatedShare = 0.15, noiseShare = 0.02 } = {}) {
   const rng = makeRng(seed);
   const pending = []; // lines of in-flight requests, sorted by time at the end
   let emitted = 0;
@@ -130,7 +139,7 @@ export function* generateLines(totalLines, { seed, startSec = 1764760000, aggreg
     pending.sort((a, b) => a.timeSec - b.timeSec);
     const batch = pending.splice(0, 16);
     for (const l of batch) {
-      if (rng.float() < noiseShare) { yield { timeSec: l.timeSec, text: rng.pick(NOISE), stats }; emitted++; }
+      if (rng.float() < noiseShare) { yield { timeSec: l.timeSec, text: rng.pick(NOISE), noise: true, stats }; emitted++; }
       yield { ...l, stats };
       emitted++;
     }
@@ -151,6 +160,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const cri = createWriteStream(join(values.out, 'cri.log'));
   let lines = 0;
   let bytes = 0;
+  // Of request lines (noise lines are short on purpose).
   let minLine = Infinity;
   let maxLine = 0;
   let stats;
@@ -159,11 +169,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const b = Buffer.byteLength(l.text);
     lines += 1;
     bytes += b + 1;
-    minLine = Math.min(minLine, b);
-    maxLine = Math.max(maxLine, b);
+    if (!l.noise) {
+      minLine = Math.min(minLine, b);
+      maxLine = Math.max(maxLine, b);
+    }
     if (!plain.write(`${l.text}\n`)) await new Promise((r) => plain.once('drain', r));
     if (!cri.write(`${criPrefix(l.timeSec)}${l.text}\n`)) await new Promise((r) => cri.once('drain', r));
   }
   await Promise.all([new Promise((r) => plain.end(r)), new Promise((r) => cri.end(r))]);
-  console.log(JSON.stringify({ lines, requests: stats.requests, expectedSpans: stats.spans, bytes, avgLineBytes: Math.round(bytes / lines), minLineBytes: minLine, maxLineBytes: maxLine }));
+  console.log(JSON.stringify({ lines, requests: stats.requests, expectedSpans: stats.spans, bytes, avgLineBytes: Math.round(bytes / lines), minRequestLineBytes: minLine, maxRequestLineBytes: maxLine }));
 }

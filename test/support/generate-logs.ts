@@ -12,10 +12,10 @@
 //   g.lines.get('api')      // the api sidecar's log lines
 //   g.truth[0].spans        // what was planted in request 0
 //
-// For a large mixed file (benchmarks): scenarioLines(scenario) yields lines one
-// request at a time; format: 'mixed' alternates flat and aggregated per request.
+// format: 'mixed' alternates flat and aggregated per request. (The benchmark's
+// large files come from test/bench/generate-logs.mjs.)
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Host {
@@ -139,11 +139,6 @@ export function* scenarioRequests(s: Scenario): Generator<{ lines: GeneratedLine
   }
 }
 
-/** Yields only the lines, for writing large files without holding them. */
-export function* scenarioLines(s: Scenario): Generator<GeneratedLine> {
-  for (const r of scenarioRequests(s)) yield* r.lines;
-}
-
 export interface Generated {
   /** Per service, its log lines in the order its sidecar reads them. */
   lines: Map<string, string[]>;
@@ -174,27 +169,6 @@ export function writeServiceLogs(dir: string, g: Generated): Map<string, string>
     files.set(service, file);
   }
   return files;
-}
-
-/**
- * Writes every service's lines into one file, request by request, without
- * holding them all (benchmarks: format 'mixed' gives flat and aggregated
- * records in one file). Returns the number of lines written.
- */
-export function writeMixedFile(file: string, s: Scenario, linesPerWrite = 5000): number {
-  writeFileSync(file, '');
-  let chunk: string[] = [];
-  let n = 0;
-  for (const line of scenarioLines(s)) {
-    chunk.push(line.text);
-    n += 1;
-    if (chunk.length >= linesPerWrite) {
-      appendFileSync(file, `${chunk.join('\n')}\n`);
-      chunk = [];
-    }
-  }
-  if (chunk.length) appendFileSync(file, `${chunk.join('\n')}\n`);
-  return n;
 }
 
 /** Planted dependency edges with Zipkin's counting: an error when the call failed or its callee's span did. */
