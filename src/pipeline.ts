@@ -8,8 +8,10 @@
  * the earliest record a still-open span was built from.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { getHeapStatistics } from 'node:v8';
 import { SpanAssembler, type RecordInfo } from './assemble/assembler.js';
 import { sensitiveAllowListed } from './assemble/privacy.js';
+import { heapBudgetWarning } from './config/memory-budget.js';
 import type { Config } from './config/schema.js';
 import { decodeLine } from './decode/decode-line.js';
 import type { DecodeResult } from './decode/log-event.js';
@@ -84,6 +86,8 @@ export class Pipeline {
       batchMaxBytes: config.export.batchMaxBytes,
     }, counters, log);
     this.queue = new ExportQueue(this.sender, config.export, counters);
+    const heapWarning = heapBudgetWarning(config, getHeapStatistics().heap_size_limit);
+    if (heapWarning) log.warn('memory_bounds_exceed_heap', heapWarning);
     for (const header of sensitiveAllowListed(config.privacy)) {
       log.warn('privacy_sensitive_header_allowed', { header, note: 'allow-listed in privacy.*Headers: its values reach Zipkin unredacted' });
     }

@@ -3,13 +3,15 @@
 // a table and writes it (with the machine, Node and dependency versions, the
 // date and the command) to test/bench/results/latest.md.
 //
-//   npm run bench                   full run (~5 min): 400,000 lines, 60 s steady state
+//   npm run bench                   full run (~6 min): 400,000 lines, 60 s steady state
 //   npm run bench -- --quick        smoke run (~1 min): small file, short steady state, one round
 //   npm run bench -- --out FILE     write the table elsewhere (--quick writes to the temp directory by default)
 //   npm run bench -- --skip zipkin,overhead   leave sections out (once, heap, follow, steady, zipkin, overhead, metrics)
 //   npm run bench -- --only once,follow       run only these sections (the limit always runs)
 //   npm run bench -- --profile DIR  CPU profiles (node --cpu-prof) of every requestflow run, one folder per run;
 //                                   read them with node test/bench/profile-summary.mjs DIR/<run>
+//   npm run bench -- --node-options="--max-old-space-size=96"   a V8 setting to compare with the
+//                                   manifest's (k8s/base/deployment.yaml), used wherever that one would be
 //
 // Sections:
 //   1 the limit: read the file, split it into lines, JSON.parse every line (json-limit.mjs)
@@ -46,6 +48,7 @@ const { values: opt } = parseArgs({ options: {
   'steady-seconds': { type: 'string' },
   'zipkin-rate': { type: 'string' },
   profile: { type: 'string' },
+  'node-options': { type: 'string' },
 } });
 const quick = opt.quick;
 const SECTIONS = ['once', 'heap', 'follow', 'steady', 'zipkin', 'overhead', 'metrics'];
@@ -77,7 +80,7 @@ function manifestNodeOptions() {
   const m = /name: NODE_OPTIONS\s+value: (.+)/.exec(text);
   return m ? m[1].trim().replace(/^["']|["']$/g, '') : '';
 }
-const K8S_NODE_OPTIONS = manifestNodeOptions();
+const K8S_NODE_OPTIONS = opt['node-options'] ?? manifestNodeOptions();
 
 /** Node's arguments for one requestflow run: dist/main.js and `args`, with --profile a CPU profile into DIR/<run>. */
 function requestflowArgs(run, args) {
@@ -397,7 +400,7 @@ function table(m, input, R) {
     `- date: ${m.date}; commit ${m.commit}`,
     `- command: \`${m.command}\``,
     `- input: ${fmt(input.lines)} lines, ${fmt(input.requests)} requests (${fmt(input.lines / input.requests, 2)} lines per request, flat and aggregated), ${fmt(input.bytes / MIB)} MiB, ${fmt(input.expectedSpans)} spans; request lines ${input.minRequestLineBytes}-${input.maxRequestLineBytes} bytes, mean ${input.avgLineBytes}; CRI copy ${fmt(input.criBytes / MIB)} MiB`,
-    `- medians of ${P.runs} run(s); steady state in Kubernetes mode with a state directory and the metrics server, NODE_OPTIONS=${K8S_NODE_OPTIONS} as in k8s/base/deployment.yaml unless said otherwise`,
+    `- medians of ${P.runs} run(s); steady state in Kubernetes mode with a state directory and the metrics server, NODE_OPTIONS=${K8S_NODE_OPTIONS}${opt['node-options'] === undefined ? ' as in k8s/base/deployment.yaml' : ' (--node-options)'} unless said otherwise`,
     '',
     '| section | measure | figure | target | met |',
     '| --- | --- | --- | --- | --- |',
