@@ -187,8 +187,9 @@ export class SpanAssembler {
 
   private onRequestStart(e: RequestStartEvent, nowMs: number, out: ReadableSpan[]): void {
     // The same ids again after an end: a new span that reuses them (counted by Zipkin's merge, not here).
-    this.ended.delete(serverKey(e));
-    const s = this.server(e, nowMs, out);
+    const key = serverKey(e);
+    this.ended.delete(key);
+    const s = this.server(e, nowMs, out, key);
     if (s.start) this.counters.inc('anomaly.duplicate_request_start');
     s.start = e;
     s.firstUs = Math.min(s.firstUs, e.timeUs);
@@ -201,7 +202,7 @@ export class SpanAssembler {
       this.counters.inc('anomaly.duplicate_request_end');
       return;
     }
-    const s = this.server(e, nowMs, out);
+    const s = this.server(e, nowMs, out, key);
     this.take(key);
     if (!s.start) this.counters.inc('incomplete.missing_start');
     const span = this.serverSpan(s, e);
@@ -222,8 +223,9 @@ export class SpanAssembler {
       this.makeRoom(out);
       this.put(key, { side: 'client', base: e, openedAtMs: nowMs, start: e, holds: [], bytes: 0, seq: 0 });
     }
-    if (this.endedServer(e)) this.counters.inc('anomaly.late_dependency');
-    else this.touchServer(e, nowMs, out);
+    const sk = serverKey(e);
+    if (this.endedServer(sk)) this.counters.inc('anomaly.late_dependency');
+    else this.touchServer(e, nowMs, out, sk);
   }
 
   private onDependencyEnd(e: DependencyEndEvent, nowMs: number, out: ReadableSpan[]): void {
@@ -235,8 +237,9 @@ export class SpanAssembler {
     if (truncated) span.attributes[TAG.truncated] = truncated;
     out.push(toReadableSpan(span));
     // A call that ends after its SERVER span did: its own CLIENT span is all there is to send.
-    if (this.endedServer(e)) return;
-    const server = this.touchServer(e, nowMs, out);
+    const sk = serverKey(e);
+    if (this.endedServer(sk)) return;
+    const server = this.touchServer(e, nowMs, out, sk);
     // The callee names a tag (callee.<callee>) and is a tag value: cut like one.
     server.calls.push({ callee: this.tag(calleeName(c?.start, e)), startUs: span.startUs, endUs: span.endUs });
   }
@@ -246,13 +249,14 @@ export class SpanAssembler {
     const context = e.context ? this.redactor.scrubContext(e.context) : undefined;
     const contextText = context && Object.keys(context).length ? ` ${JSON.stringify(context)}` : '';
     const message = e.message === null ? '(no message)' : redactUrlCredentials(e.message);
-    const ended = this.endedServer(e);
+    const sk = serverKey(e);
+    const ended = this.endedServer(sk);
     if (ended) {
       this.counters.inc('anomaly.late_application_line');
       out.push(toReadableSpan(this.lateFragment(e, ended, level, `${message}${contextText}`)));
       return;
     }
-    const s = this.touchServer(e, nowMs, out);
+    const s = this.touchServer(e, nowMs, out, sk);
     if (ERROR_LEVELS.has(level) && s.logError === undefined) s.logError = `${message}${contextText}`;
     if (s.annotations.length >= this.opts.limits.maxAnnotationsPerSpan) {
       s.droppedAnnotations += 1;
@@ -269,10 +273,9 @@ export class SpanAssembler {
 
   // ---- spans that ended -------------------------------------------------------
 
-  /** The ended SERVER span an event belongs to, when it has no open one. */
-  private endedServer(e: EventBase): EndedServer | undefined {
+  /** The ended SERVER span of an event's server key, when it has no open one. */
+  private endedServer(key: string): EndedServer | undefined {
     if (this.ended.size === 0) return undefined;
-    const key = serverKey(e);
     return this.open.has(key) ? undefined : this.ended.get(key);
   }
 
@@ -300,8 +303,9 @@ export class SpanAssembler {
 
   // ---- open-span store -------------------------------------------------------
 
-  private server(e: EventBase, nowMs: number, out: ReadableSpan[]): OpenServer {
-    const key = serverKey(e);
+  // `key` is serverKey(e), made once per event by the caller: a key built
+  // again is hashed again at every Map lookup.
+  private server(e: EventBase, nowMs: number, out: ReadableSpan[], key: string): OpenServer {
     let s = this.open.get(key) as OpenServer | undefined;
     if (!s) {
       this.makeRoom(out);
@@ -316,8 +320,8 @@ export class SpanAssembler {
     return s;
   }
 
-  private touchServer(e: EventBase, nowMs: number, out: ReadableSpan[]): OpenServer {
-    const s = this.server(e, nowMs, out);
+  private touchServer(e: EventBase, nowMs: number, out: ReadableSpan[], key: string): OpenServer {
+    const s = this.server(e, nowMs, out, key);
     s.firstUs = Math.min(s.firstUs, e.timeUs);
     return s;
   }
