@@ -6,19 +6,25 @@
  * bound is there for. Checked once at start; a warning, since the figures
  * are estimates.
  *
- * Per-item figures measured on Node 20 with the benchmark's records
- * (node --expose-gc test/bench/store-heap.mjs): a span waiting for export
- * ~1.5 KB; an open span ~1.5 KB, about twice its record's bytes.
+ * Each store has a count bound and a size bound, and both can be reached at
+ * once (many spans, each as large as the size bound allows), so its worst
+ * case is the sum: count x heap per span + size x heap per character.
+ * Per-item figures fitted, on Node 20, to `node --expose-gc
+ * test/bench/store-heap.mjs` on the benchmark's records and on records with
+ * many long log lines (1,470 B a span with 274 characters of text; 5,330 B
+ * with 2,640): ~1,050 B a span plus ~1.6 B a character for spans waiting for
+ * export, ~350 B plus ~1.5 B a record byte for open spans; rounded up.
  */
 import type { Config } from './schema.js';
 import { MAX_POSTS_IN_FLIGHT } from '../export/export-queue.js';
 
 const MIB = 1024 * 1024;
-export const HEAP_PER_QUEUED_SPAN = 1_500;
-export const HEAP_PER_OPEN_SPAN = 1_500;
+export const HEAP_PER_QUEUED_SPAN = 1_100;
+export const HEAP_PER_QUEUED_CHARACTER = 2;
+export const HEAP_PER_OPEN_SPAN = 400;
 export const HEAP_PER_OPEN_RECORD_BYTE = 2;
-/** A POST's JSON body beside its spans (~1 KB a span). */
-export const HEAP_PER_POSTED_SPAN = 1_000;
+/** A span's JSON in a POST body beyond its text (keys, ids, times). */
+export const POST_BYTES_PER_SPAN = 320;
 /** Modules, metrics, the caches of recent traces and ended spans. */
 export const HEAP_AT_REST = 20 * MIB;
 /**
@@ -36,10 +42,12 @@ export interface HeapEstimate {
 }
 
 export function worstCaseHeap(c: Pick<Config, 'export' | 'assemble'>): HeapEstimate {
-  const exportQueue = c.export.maxQueuedSpans * HEAP_PER_QUEUED_SPAN;
-  // Whichever of the two bounds is reached first.
-  const openSpans = Math.min(c.assemble.maxOpenSpans * HEAP_PER_OPEN_SPAN, c.assemble.maxOpenSpanBytes * HEAP_PER_OPEN_RECORD_BYTE);
-  const postBodies = Math.min(MAX_POSTS_IN_FLIGHT * c.export.batchMaxSpans * HEAP_PER_POSTED_SPAN, MAX_POSTS_IN_FLIGHT * c.export.batchMaxBytes);
+  const e = c.export;
+  const a = c.assemble;
+  const exportQueue = e.maxQueuedSpans * HEAP_PER_QUEUED_SPAN + e.maxQueuedBytes * HEAP_PER_QUEUED_CHARACTER;
+  const openSpans = a.maxOpenSpans * HEAP_PER_OPEN_SPAN + a.maxOpenSpanBytes * HEAP_PER_OPEN_RECORD_BYTE;
+  // The spans in flight are part of the queue; their JSON bodies come on top.
+  const postBodies = Math.min(MAX_POSTS_IN_FLIGHT * e.batchMaxBytes, e.maxQueuedBytes + MAX_POSTS_IN_FLIGHT * e.batchMaxSpans * POST_BYTES_PER_SPAN);
   const total = exportQueue + openSpans + postBodies + HEAP_AT_REST;
   return { exportQueue, openSpans, postBodies, atRest: HEAP_AT_REST, total };
 }
@@ -55,6 +63,7 @@ export function heapBudgetWarning(c: Pick<Config, 'export' | 'assemble'>, heapSi
     heapBudgetMiB: mib(budget),
     exportQueueMiB: mib(e.exportQueue),
     openSpansMiB: mib(e.openSpans),
-    hint: 'lower export.maxQueuedSpans, assemble.maxOpenSpans or assemble.maxOpenSpanBytes, or raise --max-old-space-size in NODE_OPTIONS',
+    postBodiesMiB: mib(e.postBodies),
+    hint: 'lower export.maxQueuedSpans, export.maxQueuedBytes, assemble.maxOpenSpans or assemble.maxOpenSpanBytes, or raise --max-old-space-size in NODE_OPTIONS',
   };
 }

@@ -36,7 +36,8 @@ const exportSection = z.strictObject({
   batchMaxSpans: key(positiveInt.max(10_000), 500, 'Most spans in one POST to Zipkin.', 'spans'),
   batchMaxBytes: key(positiveInt.min(65_536), 4_194_304, "Largest POST body to Zipkin (its server refuses more than 10 MiB by default).", 'bytes'),
   flushIntervalMs: key(positiveInt, 200, 'A partial batch is sent after this long.', 'ms'),
-  maxQueuedSpans: key(positiveInt, 10_000, 'Spans held for export at most; beyond it reading pauses (the log file is the buffer).', 'spans'),
+  maxQueuedSpans: key(positiveInt, 5_000, 'Spans held for export at most; beyond it reading pauses (the log file is the buffer).', 'spans'),
+  maxQueuedBytes: key(positiveInt, 4_194_304, 'Characters of span names, tags and annotations held for export at most; beyond it reading pauses (spans with many log lines are large).', 'bytes'),
   retryInitialMs: key(positiveInt, 500, 'First delay before retrying a failed POST; doubles each attempt.', 'ms'),
   retryMaxMs: key(positiveInt, 30_000, 'Longest delay between retries.', 'ms'),
   onceDeadlineMs: key(positiveInt, 60_000, 'With --once: how long to keep retrying an unreachable Zipkin before failing.', 'ms'),
@@ -48,7 +49,7 @@ const exportSection = z.strictObject({
 const assemble = z.strictObject({
   openSpanTimeoutMs: key(positiveInt, 300_000, 'A span whose end has not arrived this long after its first line is exported, marked incomplete.', 'ms'),
   maxOpenSpans: key(positiveInt, 10_000, 'Most spans waiting for their end; beyond it the oldest is exported, marked incomplete.', 'spans'),
-  maxOpenSpanBytes: key(positiveInt, 8_388_608, 'Most bytes of log records held by spans waiting for their end; beyond it the oldest is exported, marked incomplete.', 'bytes'),
+  maxOpenSpanBytes: key(positiveInt, 4_194_304, 'Most bytes of log records held by spans waiting for their end; beyond it the oldest is exported, marked incomplete.', 'bytes'),
 });
 
 const kubernetes = z.strictObject({

@@ -7,11 +7,14 @@
  * acks are called in order, whatever order Zipkin answers in.
  * After a batch fails for good (a shutdown deadline), no later ack is called:
  * a checkpoint must never move past spans that were not delivered.
- * When the queue holds `maxQueuedSpans`, `hasRoom()` turns false and the reader
- * waits: the log file, not memory, is the buffer while Zipkin is down.
+ * When the queue holds `maxQueuedSpans`, or spans of `maxQueuedBytes` (their
+ * text: a span with many log lines is many times the size of one without),
+ * `hasRoom()` turns false and the reader waits: the log file, not memory, is
+ * the buffer while Zipkin is down or slow.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Counters } from '../observe/counters.js';
+import { spanTextLength } from './span-size.js';
 import type { SendOutcome, ZipkinSender } from './zipkin-sender.js';
 
 /**
@@ -27,6 +30,8 @@ export interface ExportQueueOptions {
   flushIntervalMs: number;
   /** Spans held at most before reading pauses. */
   maxQueuedSpans: number;
+  /** Characters of spans (spanTextLength) held at most before reading pauses. */
+  maxQueuedBytes: number;
 }
 
 type Item = ReadableSpan | Ack;
@@ -35,6 +40,7 @@ class Ack { constructor(readonly fn: () => void) {} }
 /** A batch sent and not yet settled, with the acks that follow its spans. */
 interface InFlight {
   spans: number;
+  bytes: number;
   acks: Ack[];
   outcome?: SendOutcome;
   settled: Promise<void>;
@@ -48,6 +54,7 @@ export class ExportQueue {
   private head = 0;
   /** Spans not yet delivered: waiting, or in a batch in flight. */
   private queued = 0;
+  private queuedBytes = 0;
   private inFlightSpans = 0;
   private readonly inFlight: InFlight[] = [];
   private timer?: NodeJS.Timeout;
@@ -65,8 +72,13 @@ export class ExportQueue {
     return this.queued;
   }
 
+  /** Characters of the spans not yet delivered (spanTextLength). */
+  get queuedSpanBytes(): number {
+    return this.queuedBytes;
+  }
+
   hasRoom(): boolean {
-    return this.queued < this.opts.maxQueuedSpans;
+    return this.queued < this.opts.maxQueuedSpans && this.queuedBytes < this.opts.maxQueuedBytes;
   }
 
   /** Resolves when the queue has room again. */
@@ -87,7 +99,10 @@ export class ExportQueue {
 
   enqueue(spans: readonly ReadableSpan[], ack?: () => void): void {
     if (spans.length) this.onEnqueue?.(spans);
-    for (const s of spans) this.items.push(s);
+    for (const s of spans) {
+      this.items.push(s);
+      this.queuedBytes += spanTextLength(s);
+    }
     this.queued += spans.length;
     if (ack) this.items.push(new Ack(ack));
     this.counters.inc('export.spans_queued', spans.length);
@@ -130,18 +145,22 @@ export class ExportQueue {
   private startBatch(): void {
     const batch: ReadableSpan[] = [];
     const acks: Ack[] = [];
+    let bytes = 0;
     let i = this.head;
     for (; i < this.items.length && batch.length < this.opts.batchMaxSpans; i++) {
       const it = this.items[i]!;
       if (it instanceof Ack) acks.push(it);
-      else batch.push(it);
+      else {
+        batch.push(it);
+        bytes += spanTextLength(it);
+      }
     }
     // Acks right after the batch's last span are covered by it too.
     while (i < this.items.length && this.items[i] instanceof Ack) acks.push(this.items[i++] as Ack);
     this.head = i;
     this.compact();
     this.inFlightSpans += batch.length;
-    const entry: InFlight = { spans: batch.length, acks, settled: Promise.resolve() };
+    const entry: InFlight = { spans: batch.length, bytes, acks, settled: Promise.resolve() };
     entry.settled = this.sender.sendBatch(batch, this.giveUp).then(
       (outcome) => { entry.outcome = outcome; },
       // Not expected (the sender reports failures as outcomes); if it happens,
@@ -163,6 +182,7 @@ export class ExportQueue {
       this.totals.setAside += outcome.setAside;
       this.totals.failed += outcome.failed;
       this.queued -= b.spans;
+      this.queuedBytes -= b.bytes;
       this.inFlightSpans -= b.spans;
       // A span that failed for good is counted as dropped and logged by the sender;
       // its line is not acknowledged, so a checkpoint never moves past it.

@@ -10,6 +10,7 @@ import { loadConfig } from '../../dist/config/load-config.js';
 import { Counters } from '../../dist/observe/counters.js';
 import { Logger } from '../../dist/observe/logger.js';
 import { Pipeline } from '../../dist/pipeline.js';
+import { spanTextLength } from '../../dist/export/span-size.js';
 
 if (!globalThis.gc) throw new Error('run with node --expose-gc');
 const file = process.argv[2];
@@ -33,7 +34,9 @@ const feed = (p, lines, keep) => {
   const kept = [];
   feed(p, lines, kept);
   const dh = heap() - h0;
-  console.log(`export queue: ${kept.length} spans held, heap +${(dh / 1048576).toFixed(1)} MiB = ${Math.round(dh / kept.length)} B a span`);
+  const text = kept.reduce((n, s) => n + spanTextLength(s), 0);
+  console.log(`export queue: ${kept.length} spans held, heap +${(dh / 1048576).toFixed(1)} MiB = ${Math.round(dh / kept.length)} B a span; `
+    + `${Math.round(text / kept.length)} characters of text a span (spanTextLength), heap ${(dh / text).toFixed(2)}x that`);
 }
 // Requests that started and have not ended: their request_start lines only.
 {

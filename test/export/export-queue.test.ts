@@ -34,7 +34,7 @@ const tick = () => new Promise((r) => setImmediate(r));
 /** Queues `batches` batches of 2 spans, each followed by an ack named after it. */
 function setUp(batches: number) {
   const sender = new HeldSender();
-  const queue = new ExportQueue(sender, { batchMaxSpans: 2, flushIntervalMs: 60_000, maxQueuedSpans: 1000 }, new Counters());
+  const queue = new ExportQueue(sender, { batchMaxSpans: 2, flushIntervalMs: 60_000, maxQueuedSpans: 1000, maxQueuedBytes: 1 << 30 }, new Counters());
   const acked: string[] = [];
   for (let b = 0; b < batches; b++) queue.enqueue([span(2 * b), span(2 * b + 1)], () => acked.push(`ack${b}`));
   return { sender, queue, acked };
@@ -121,4 +121,28 @@ t.test('flush sends a partial batch and resolves once everything has settled', a
   await f;
   t.same(acked, ['ack0', 'partial']);
   t.same(queue.totals, { delivered: 3, setAside: 0, failed: 0 });
+});
+
+t.test('the queue is full at maxQueuedBytes of span text too, and has room again once they are delivered', async (t) => {
+  const sender = new HeldSender();
+  const big = (i: number, chars: number) => toReadableSpan({
+    traceId: TRACE, spanId: (i + 1).toString(16).padStart(16, '0'), name: 'n', kind: 'SERVER', service: 'svc',
+    startUs: 1764511501180112, endUs: 1764511501180122, attributes: { note: 'x'.repeat(chars) }, annotations: [],
+  });
+  const queue = new ExportQueue(sender, { batchMaxSpans: 1, flushIntervalMs: 60_000, maxQueuedSpans: 1000, maxQueuedBytes: 10_000 }, new Counters(), 1);
+  queue.enqueue([big(0, 4_000), big(1, 4_000)]);
+  t.ok(queue.hasRoom(), 'two spans of ~4,000 characters: under 10,000');
+  queue.enqueue([big(2, 4_000)]);
+  t.notOk(queue.hasRoom(), 'a third: over, although 3 spans are far from maxQueuedSpans');
+  t.ok(queue.queuedSpanBytes >= 12_000, `counted ${queue.queuedSpanBytes}`);
+  let woken = false;
+  void queue.waitForRoom().then(() => { woken = true; });
+  sender.answer(0);
+  await tick();
+  t.ok(woken && queue.hasRoom(), 'one delivered: room again, the reader woken');
+  sender.answer(1);
+  await tick();
+  sender.answer(2);
+  await tick();
+  t.equal(queue.queuedSpanBytes, 0, 'all delivered: nothing counted');
 });
