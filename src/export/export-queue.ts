@@ -51,6 +51,8 @@ export type BatchSender = Pick<ZipkinSender, 'sendBatch'>;
 
 export class ExportQueue {
   private items: Item[] = [];
+  /** spanTextLength of each item (0 for an ack), measured once when it is queued. */
+  private sizes: number[] = [];
   private head = 0;
   /** Spans not yet delivered: waiting, or in a batch in flight. */
   private queued = 0;
@@ -100,11 +102,16 @@ export class ExportQueue {
   enqueue(spans: readonly ReadableSpan[], ack?: () => void): void {
     if (spans.length) this.onEnqueue?.(spans);
     for (const s of spans) {
+      const size = spanTextLength(s);
       this.items.push(s);
-      this.queuedBytes += spanTextLength(s);
+      this.sizes.push(size);
+      this.queuedBytes += size;
     }
     this.queued += spans.length;
-    if (ack) this.items.push(new Ack(ack));
+    if (ack) {
+      this.items.push(new Ack(ack));
+      this.sizes.push(0);
+    }
     this.counters.inc('export.spans_queued', spans.length);
     this.pump(false);
   }
@@ -152,7 +159,7 @@ export class ExportQueue {
       if (it instanceof Ack) acks.push(it);
       else {
         batch.push(it);
-        bytes += spanTextLength(it);
+        bytes += this.sizes[i]!;
       }
     }
     // Acks right after the batch's last span are covered by it too.
@@ -207,9 +214,11 @@ export class ExportQueue {
   private compact(): void {
     if (this.head > 4096 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
+      this.sizes = this.sizes.slice(this.head);
       this.head = 0;
     } else if (this.head === this.items.length) {
       this.items = [];
+      this.sizes = [];
       this.head = 0;
     }
   }
